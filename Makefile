@@ -1,0 +1,71 @@
+# Self-documenting Makefile: `make` or `make help` lists the targets.
+# Conda users: `conda activate peterborough-csc` then `make report PY=python` (skips .venv).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY ?= $(VENV)/bin/python
+ifeq ($(PY),$(VENV)/bin/python)
+ENV_STAMP := $(VENV)/.installed
+else
+ENV_STAMP :=
+endif
+RUN := $(PY) -m analysis
+SEED ?= 2012
+EXTRACT := data/processed/synthetic_extract
+
+.PHONY: help env data synth report test lint format unit nbval check-outputs notebooks lab bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "error: Python >= 3.11 is needed (found $$($(PYTHON) --version)); set PYTHON=..." >&2; exit 1; }
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $@
+
+env: $(ENV_STAMP) ## Create .venv and install the project (skipped if up to date)
+
+data: $(ENV_STAMP) ## Clean data/raw into data/processed/metrics.csv
+	$(RUN) clean --raw data/raw --out data/processed
+
+synth: $(ENV_STAMP) ## Write the small synthetic case-level extract used by the default report
+	$(RUN) synth --seed $(SEED) --out $(EXTRACT)
+
+report: $(ENV_STAMP) ## Build the default report into reports/ (cleans, runs notebooks, HTML, index)
+	$(RUN) report
+
+lint: $(ENV_STAMP) ## ruff lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(ENV_STAMP) ## Apply ruff formatting and safe fixes
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+unit: data synth ## Unit tests (pytest)
+	$(PY) -m pytest
+
+nbval: data synth ## Check the committed notebooks' outputs with nbval
+	$(PY) -m pytest --nbval notebooks/ -p no:cacheprovider
+
+test: lint unit nbval ## Lint, unit tests and nbval: what CI runs
+
+notebooks: data synth ## Re-execute the committed notebooks in place (clean kernel, stable outputs)
+	$(RUN) execute-notebooks
+
+lab: data synth ## Open JupyterLab on the notebooks
+	$(PY) -m jupyter lab notebooks/
+
+bench: $(ENV_STAMP) ## Benchmark the case-level KPIs at national scale (prints ratios)
+	$(PY) benchmarks/bench_kpis.py
+
+clean: ## Remove built outputs (keeps data/raw and .venv)
+	rm -rf data/processed/* reports/* .report-build

@@ -1,0 +1,7 @@
+"""Allow `python -m analysis`."""
+
+import sys
+
+from analysis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""Command line: `python -m analysis <command>`; each command lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from analysis.errors import DataError
+
+# command -> (module, one-line help). Modules are imported only when their command runs, so a
+# quick command never pays for papermill or matplotlib.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "clean": ("analysis.clean", "parse and validate data/raw into the tidy metric table"),
+    "report": ("analysis.report", "run the notebooks with papermill and build the HTML report"),
+    "execute-notebooks": (
+        "analysis.notebook_run",
+        "re-execute the committed notebooks in place with stable outputs",
+    ),
+    "kpis": ("analysis.kpis", "compute monthly KPIs from case-level extracts"),
+    "synth": ("analysis.synth", "write a synthetic case-level extract (made-up records)"),
+    "check-outputs": (
+        "analysis.privacy",
+        "fail if notebooks or reports hold record-level (personal) data",
+    ),
+}
+
+
+class UsageError(Exception):
+    """A wrong argument or parameter: reported plainly, exit status 2."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the named command's module is imported to add its options."""
+    parser = argparse.ArgumentParser(prog="analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_module=module)
+        if name == command:
+            importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(command).parse_args(argv)
+    module = importlib.import_module(args._module)
+    try:
+        return int(module.run(args) or 0)
+    except DataError as exc:
+        print(f"analysis {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"analysis {args.command}: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,46 @@
+"""Project paths, found from the package's own location and never from the current directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parents[2]
+DATA_RAW: Path = ROOT / "data" / "raw"
+DATA_PROCESSED: Path = ROOT / "data" / "processed"
+METRICS_CSV: Path = DATA_PROCESSED / "metrics.csv"
+SYNTHETIC_EXTRACT: Path = DATA_PROCESSED / "synthetic_extract"
+NOTEBOOKS: Path = ROOT / "notebooks"
+REPORTS: Path = ROOT / "reports"
+
+# The report runner builds into a staging folder and swaps it in when complete; it tells the
+# notebooks' kernels where that folder is through this variable.
+REPORTS_ENV = "ANALYSIS_REPORTS_DIR"
+
+
+def reports_dir() -> Path:
+    """The reports folder in force: the runner's staging folder while a report is being built."""
+    override = os.environ.get(REPORTS_ENV)
+    return Path(override) if override else REPORTS
+
+
+def resolve(path: str | os.PathLike[str]) -> Path:
+    """Resolve a user-given path: absolute as given, relative against the project root."""
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+def figures_dir(name: str | os.PathLike[str] | None) -> Path | None:
+    """Where a notebook saves figures: None or "" saves nothing; relative means under reports."""
+    if name is None or str(name) == "":
+        return None
+    p = Path(name)
+    return p if p.is_absolute() else reports_dir() / p
+
+
+def relative_to_root(path: Path) -> str:
+    """A path as shown to people and written in outputs: relative to the root where possible."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).name

@@ -1,0 +1,37 @@
+"""Problems found in input data, collected so that every one is reported at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad value: where it is, what it is and what was expected."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.column is not None:
+            parts.append(f"column '{self.column}'")
+        if self.value is not None:
+            parts.append(f"value '{self.value}'")
+        parts.append(f"expected {self.expected}")
+        return ": ".join(parts)
+
+
+class DataError(Exception):
+    """Raised with every problem found, so the user can fix them all in one pass."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
