@@ -1,0 +1,38 @@
+"""pyproject.toml and environment.yml declare the same dependencies."""
+
+import re
+import tomllib
+
+import yaml
+
+from analysis import config
+
+# Conda-only entries with no pip counterpart.
+CONDA_ONLY = {"python", "pip"}
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _spec(spec: str) -> str:
+    return spec.replace(" ", "").lower()
+
+
+def test_environment_yml_and_pyproject_agree():
+    project = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["project"]
+    pip = project["dependencies"] + [
+        d for ds in project["optional-dependencies"].values() for d in ds
+    ]
+    env = yaml.safe_load((config.ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in CONDA_ONLY]
+    assert {_name(d): _spec(d) for d in pip} == {_name(d): _spec(d) for d in conda}
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_section
+
+
+def test_environment_python_matches_requires_python():
+    project = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((config.ROOT / "environment.yml").read_text())
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "python")
+    assert python.removeprefix("python") == project["requires-python"]
