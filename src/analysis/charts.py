@@ -1,0 +1,526 @@
+"""Charts in one house style, and how they are shown in a notebook and saved to files.
+
+Public API:
+- `change_chart(panels, title, panel_titles=None, share_y=False) -> Figure`: tidy rows, one
+  panel per frame (a DataFrame or a list of them); one unit per panel, and every (metric,
+  scope) in a panel is a series. Three or more dated periods draw a line on a time axis;
+  otherwise the periods are categories (a before and an after give a slope: two points and a
+  dotted connector, never an invented path). Undated rows sit at "Before"/"After".
+- `timeliness_chart(panels, title, panel_titles=None) -> Figure`: percent on time, 0-100,
+  from `findings.timeliness_points`; rows with role "context" are hollow, per-source markers.
+- `show(fig, alt, table, caption=...)`: the figure as PNG with alt text, then its numbers.
+- `save(fig, name, figures_dir) -> list[Path]`: NAME.png and NAME.svg, same bytes every time.
+- `alt_text(panels, title) -> str`: alt text for either chart, stating every value.
+- `house_style()`: the style as a context manager, for callers drawing their own figures.
+
+Figures are built with `matplotlib.figure.Figure`, not pyplot, so a notebook never displays a
+figure twice and nothing depends on the backend.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import catalogue, config, findings
+from analysis.atomic import write_bytes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Okabe-Ito, ordered so that the colours used first have at least 3:1 contrast on white.
+PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00")
+TEXT = "#1a1a1a"
+MUTED = "#4d4d4d"  # 8:1 on white, still readable in the small source line
+DPI = 150
+WIDTH_PER_PANEL, MAX_WIDTH, HEIGHT = 5.0, 11.0, 4.8
+SOURCE_FONTSIZE = 8.5
+CONTEXT_MARKERS = ("s", "D", "^", "v", "P")
+LINE_MIN_PERIODS = 3
+TICK_LABEL_WIDTH = 16
+MAX_PERIOD_TICKS = 6  # up to this many periods are named on the axis; beyond, a date axis
+COMPACT_AFTER = 8  # beyond this many points across, value labels are small and upright
+
+STYLE: dict[str, object] = {
+    # DejaVu Sans ships with matplotlib, so every machine draws the same glyphs.
+    "font.family": "DejaVu Sans",
+    "font.size": 10.5,
+    "text.color": TEXT,
+    "axes.labelcolor": TEXT,
+    "axes.edgecolor": MUTED,
+    "axes.titlesize": 11.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelcolor": TEXT,
+    "ytick.labelcolor": TEXT,
+    "figure.titlesize": 13,
+    "figure.titleweight": "bold",
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "lines.linewidth": 2.2,
+    "lines.markersize": 8,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "savefig.facecolor": "white",
+    # Fixed salt and paths for glyphs: SVG ids and bytes do not change from run to run.
+    "svg.hashsalt": "analysis-charts",
+    "svg.fonttype": "path",
+    "path.simplify": True,
+}
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style for the duration of a block (colours, fonts, no chart junk)."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({**STYLE, "axes.prop_cycle": mpl.cycler(color=PALETTE)}):
+        yield
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+def _as_list(panels: pd.DataFrame | Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
+    frames = [panels] if isinstance(panels, pd.DataFrame) else list(panels)
+    if not frames or any(f.empty for f in frames):
+        raise ValueError("every panel needs at least one row")
+    return frames
+
+
+def _figure(title: str, widths: Sequence[float]) -> tuple[Figure, list[Axes]]:
+    from matplotlib.figure import Figure
+
+    width = min(MAX_WIDTH, WIDTH_PER_PANEL * sum(widths) + 0.5)
+    fig = Figure(figsize=(width, HEIGHT), layout="constrained")
+    axes = fig.subplots(1, len(widths), width_ratios=list(widths), squeeze=False)[0]
+    fig.suptitle(textwrap.fill(title, int(width * 72 / (13 * 0.62))), x=0.01, ha="left")
+    return fig, list(axes)
+
+
+def source_text(rows: pd.DataFrame, numbered: bool = False) -> str:
+    """The source line for some rows: each document once (numbered [1], [2]... if asked),
+    followed by its references, in the order the rows give them."""
+    refs: dict[str, list[str]] = {}
+    for source, ref in zip(rows["source"], rows["source_ref"], strict=True):
+        ref_list = refs.setdefault(str(source), [])
+        if ref and str(ref) not in ref_list:
+            ref_list.append(str(ref))
+    parts = [f"{s}, {', '.join(r)}" if r else s for s, r in refs.items()]
+    if numbered:
+        parts = [f"[{i}] {p}" for i, p in enumerate(parts, start=1)]
+    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+
+
+def _finish(fig: Figure, rows: pd.DataFrame, numbered: bool = False) -> Figure:
+    # The source line goes under everything; the layout keeps a strip of the right height free.
+    width_chars = int(fig.get_figwidth() * 72 / (SOURCE_FONTSIZE * 0.55))
+    text = textwrap.fill(source_text(rows, numbered), width_chars)
+    lines = text.count("\n") + 1
+    strip = (lines * SOURCE_FONTSIZE * 1.3 / 72 + 0.12) / fig.get_figheight()
+    fig.text(0.01, 0.02, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # left, bottom, w, h
+    return fig
+
+
+Label = tuple[object, float, str, str]  # x, y, text, where ("above", "left" or "right")
+
+
+def _place_labels(ax: Axes, labels: list[Label]) -> None:
+    """Write value labels beside their points, nudging apart those that would overlap."""
+    offsets = {
+        "above": ((0, 7), "center", "bottom"),
+        "left": ((-9, 0), "right", "center"),
+        "right": ((9, 0), "left", "center"),
+    }
+    bottom, top = ax.get_ylim()
+    gap = (top - bottom) * 0.06  # about one line of label text on a 4-inch axis
+    # Many points side by side: smaller labels standing upright so neighbours do not overlap.
+    compact = len({str(label[0]) for label in labels}) > COMPACT_AFTER
+    groups: dict[tuple[str, str], list[Label]] = {}
+    for label in labels:
+        groups.setdefault((str(label[0]), label[3]), []).append(label)
+    for group in groups.values():
+        previous = None
+        for x, y, text, where in sorted(group, key=lambda g: g[1]):
+            y_text = y if previous is None else max(y, previous + gap)
+            previous = y_text
+            xy, ha, va = offsets[where]
+            ax.annotate(
+                text,
+                (x, y_text),
+                xytext=xy,
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=8 if compact else 10,
+                rotation=90 if compact and where == "above" else 0,
+                color=TEXT,
+            )
+
+
+def _qualifier(q: object) -> str:
+    return q if isinstance(q, str) else ""
+
+
+def _tick_label(period: str, date_quality: str) -> str:
+    lower = period.lower()
+    if date_quality == "undated" and lower.startswith(("before", "after")):
+        return "Before" if lower.startswith("before") else "After"
+    text = textwrap.fill(period, TICK_LABEL_WIDTH)
+    return text + "\n(date approximate)" if date_quality == "approximate" else text
+
+
+def _panel_title(ax: Axes, title: str) -> None:
+    # Constrained layout does not shrink a long axes title: wrap it to the panel's width.
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    ax.set_title(textwrap.fill(title, max(20, int(width_in * 72 / (11.5 * 0.62)))))
+
+
+def _y_axis(ax: Axes, unit: str, top: float) -> None:
+    if unit == "percent":
+        ax.set_ylim(0, 112)
+        ax.set_yticks(range(0, 101, 20))
+        ax.spines["left"].set_bounds(0, 100)
+        ax.set_ylabel("Percent")
+        return
+    # Counts, caseloads and money start at zero; the headroom keeps value labels inside.
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.set_ylim(0, top * 1.18 if top > 0 else 1)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if top >= 10 else "{x:,.1f}"))
+    ax.set_ylabel({"count": "Number", "GBP": "£"}.get(unit, unit.capitalize()))
+
+
+def _series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    groups = list(rows.groupby(["metric", "scope"], sort=False))
+    several_metrics = rows["metric"].nunique() > 1
+    out = []
+    for (metric, scope), g in groups:
+        name = findings.label(metric) if several_metrics else str(scope)
+        if several_metrics and scope != findings.SERVICE:
+            name += f" ({scope})"
+        out.append((name, findings.order_periods(g)))
+    return out
+
+
+def chart_kind(rows: pd.DataFrame) -> str:
+    """How rows are drawn: "line" (3+ dated periods), "slope" (exactly two), else "points"."""
+    n = len(findings.periods(rows))
+    if n >= LINE_MIN_PERIODS and rows["period_start"].notna().all():
+        return "line"
+    return "slope" if n == 2 else "points"
+
+
+def _midpoints(rows: pd.DataFrame) -> pd.Series:
+    end = rows["period_end"].fillna(rows["period_start"])
+    return rows["period_start"] + (end - rows["period_start"]) / 2
+
+
+def _date_ticks(ax: Axes, rows: pd.DataFrame) -> None:
+    import matplotlib.dates as mdates
+
+    ordered = findings.order_periods(rows.drop_duplicates("period"))
+    if len(ordered) <= MAX_PERIOD_TICKS:
+        ax.set_xticks(list(_midpoints(ordered)))
+        ax.set_xticklabels(
+            [
+                _tick_label(p, q)
+                for p, q in zip(ordered["period"], ordered["date_quality"], strict=True)
+            ]
+        )
+    else:
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if (ordered["date_quality"] == "approximate").any():
+            ax.set_xlabel("Some dates approximate")
+
+
+def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = None) -> str:
+    kind = chart_kind(rows)
+    units = rows["unit"].unique()
+    if len(units) != 1:
+        raise ValueError(f"one unit per panel, got {', '.join(map(str, units))}")
+    unit = str(units[0])
+    categories = findings.periods(rows)
+    position = {p: i for i, p in enumerate(categories)}
+    labels: list[Label] = []
+    for i, (name, s) in enumerate(_series(rows)):
+        colour = PALETTE[i % len(PALETTE)]
+        valued = s[s["value"].notna()]
+        xs = list(_midpoints(valued)) if kind == "line" else [position[p] for p in valued["period"]]
+        # clip_on=False: a point at zero sits on the axis, drawn whole.
+        style = {"marker": "o", "color": colour, "label": name, "clip_on": False}
+        if kind == "line":
+            dense = len(categories) > COMPACT_AFTER
+            ax.plot(xs, valued["value"], markersize=5 if dense else None, **style)
+        else:
+            ax.plot(xs, valued["value"], linestyle="none", zorder=3, **style)
+            if kind == "slope" and len(xs) == 2:
+                ax.plot(xs, valued["value"], linestyle=":", linewidth=1.4, color=colour, zorder=2)
+        for j, (x, (_, r)) in enumerate(zip(xs, valued.iterrows(), strict=True)):
+            where = "above"
+            if kind == "slope":
+                where = "left" if j == 0 else "right"
+            text = findings.fmt_value(r["value"], unit, _qualifier(r["qualifier"]))
+            labels.append((x, r["value"], text, where))
+        for _, r in s[s["value"].isna()].iterrows():
+            x = position[r["period"]] if kind != "line" else _midpoints(r.to_frame().T).iloc[0]
+            ax.annotate("suppressed", (x, 0), ha="center", va="bottom", fontsize=9, color=MUTED)
+    if kind == "line":
+        _date_ticks(ax, rows)
+    else:
+        quality = dict(zip(rows["period"], rows["date_quality"], strict=False))
+        ax.set_xticks(range(len(categories)))
+        ax.set_xticklabels([_tick_label(p, quality[p]) for p in categories])
+        ax.set_xlim(-0.6, len(categories) - 0.4)
+        if findings.is_undated(rows):
+            ax.set_xlabel("Undated: the source gives no dates")
+    _y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
+    _place_labels(ax, labels)
+    _panel_title(ax, title)
+    if rows.groupby(["metric", "scope"]).ngroups > 1:
+        ax.legend(loc="best")
+    return kind
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def change_chart(
+    panels: pd.DataFrame | Sequence[pd.DataFrame],
+    title: str,
+    panel_titles: Sequence[str] | None = None,
+    share_y: bool = False,
+) -> Figure:
+    """Before/after or trend of tidy rows: one panel per frame, one series per metric and scope.
+
+    `title` states the finding; panel titles default to the metric's catalogue label.
+    `share_y` gives every panel the same scale (for panels of the same unit to be compared).
+    """
+    frames = _as_list(panels)
+    top = max(float(f["value"].max(skipna=True) or 0) for f in frames) if share_y else None
+    with house_style():
+        fig, axes = _figure(title, [1.0] * len(frames))
+        for k, (ax, rows) in enumerate(zip(axes, frames, strict=True)):
+            metrics = list(dict.fromkeys(rows["metric"]))
+            default = findings.label(metrics[0]) if len(metrics) == 1 else ""
+            _draw_change(ax, rows, panel_titles[k] if panel_titles else default, top)
+        return _finish(fig, pd.concat(frames, ignore_index=True))
+
+
+def _source_styles(frames: list[pd.DataFrame]) -> dict[tuple[str, str], dict[str, object]]:
+    # One numbered style per source, main first: filled circles for the main source; each
+    # other source its own hollow marker and colour, the same in every panel.
+    numbers = findings.source_numbers(frames)
+    everything = pd.concat(frames, ignore_index=True)
+    roles = dict(zip(everything["source"], everything["role"], strict=True))
+    styles: dict[tuple[str, str], dict[str, object]] = {}
+    for source, n in numbers.items():
+        i = n - 2 if findings.MAIN in roles.values() else n - 1  # index among other sources
+        if roles[source] == findings.MAIN:
+            style = {"marker": "o", "color": PALETTE[0], "label": f"[{n}] this report's source"}
+        else:
+            style = {
+                "marker": CONTEXT_MARKERS[i % len(CONTEXT_MARKERS)],
+                "color": PALETTE[1 + i % (len(PALETTE) - 1)],
+                "markerfacecolor": "white",
+                "markeredgewidth": 2,
+                "label": f"[{n}] other source, for context",
+            }
+        styles[(source, roles[source])] = style
+    return styles
+
+
+def _draw_timeliness(
+    ax: Axes, points: pd.DataFrame, title: str, styles: dict[tuple[str, str], dict[str, object]]
+) -> None:
+    points = findings.order_periods(points)
+    main = points[points["role"] == findings.MAIN]
+    as_line = (
+        len(findings.periods(main)) >= LINE_MIN_PERIODS and points["period_start"].notna().all()
+    )
+    categories = findings.periods(points)
+    position = {p: i for i, p in enumerate(categories)}
+
+    def xs(rows: pd.DataFrame) -> list:
+        return list(_midpoints(rows)) if as_line else [position[p] for p in rows["period"]]
+
+    for key, style in styles.items():
+        rows = points[(points["source"] == key[0]) & (points["role"] == key[1])]
+        if rows.empty:
+            continue
+        joined = as_line and key[1] == findings.MAIN
+        ax.plot(
+            xs(rows),
+            rows["value"],
+            linestyle="-" if joined else "none",
+            zorder=3,
+            clip_on=False,
+            **style,
+        )
+    labels: list[Label] = [
+        (x, r["value"], findings.fmt_value(r["value"], "percent"), "above")
+        for x, (_, r) in zip(xs(points), points.iterrows(), strict=True)
+    ]
+    metric = catalogue.get(points["metric"].iloc[0])
+    if metric.target_pct is not None:
+        ax.axhline(metric.target_pct, color=MUTED, linestyle="--", linewidth=1)
+        ax.annotate(
+            f"target {findings.fmt_value(metric.target_pct, 'percent')}",
+            (0, metric.target_pct),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 3),
+            textcoords="offset points",
+            fontsize=9,
+            color=MUTED,
+        )
+    if as_line:
+        _date_ticks(ax, points)
+    else:
+        ax.set_xticks(range(len(categories)))
+        quality = dict(zip(points["period"], points["date_quality"], strict=False))
+        ax.set_xticklabels([_tick_label(p, quality[p]) for p in categories])
+        ax.set_xlim(-0.6, len(categories) - 0.4)
+    _y_axis(ax, "percent", 100)
+    _place_labels(ax, labels)
+    days = metric.timescale_working_days
+    ax.set_ylabel(f"% within {days} working days" if days else "% on time")
+    _panel_title(ax, title or metric.label)
+
+
+def timeliness_chart(
+    panels: pd.DataFrame | Sequence[pd.DataFrame],
+    title: str,
+    panel_titles: Sequence[str] | None = None,
+) -> Figure:
+    """Share completed within the statutory timescale, 0-100%, main figures beside context ones.
+
+    Each frame comes from `findings.timeliness_points`. The main source's rows are filled
+    markers (a line when there are three or more periods); each other source has its own hollow
+    marker and legend entry, and is never joined to the main series.
+    """
+    frames = _as_list(panels)
+    widths = [max(1.0, len(findings.periods(f)) / 3) for f in frames]
+    styles = _source_styles(frames)
+    with house_style():
+        fig, axes = _figure(title, widths)
+        for k, (ax, points) in enumerate(zip(axes, frames, strict=True)):
+            _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles)
+        handles: dict[str, object] = {}
+        for ax in axes:
+            for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+                handles.setdefault(lab, h)
+        order = sorted(handles)  # "[1] ...", "[2] ...": by source number
+        # Inside the first panel: a figure legend outside the axes collides with the title.
+        axes[0].legend([handles[k] for k in order], order, loc="best")
+        numbers = findings.source_numbers(frames)
+        rows = pd.concat(frames, ignore_index=True)
+        rows = rows.sort_values("source", key=lambda s: s.map(numbers), kind="stable")
+        return _finish(fig, rows, numbered=True)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG bytes: fixed dpi and size, no software or time stamp."""
+    buf = io.BytesIO()
+    with house_style():
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG bytes: fixed hash salt, no date or creator, glyphs as paths."""
+    buf = io.BytesIO()
+    with house_style():
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+def _table_html(table: pd.DataFrame, caption: str) -> str:
+    html = table.to_html(index=False, border=0, escape=True, classes="chart-data")
+    # A caption names the table for screen readers; pandas' to_html has no option for it.
+    head, rest = html.split(">", 1)
+    return f"{head}>\n  <caption>{_escape(caption)}</caption>{rest}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def show(
+    fig: Figure, alt: str, table: pd.DataFrame, caption: str = "The numbers behind the chart"
+) -> None:
+    """Display the figure as a PNG with alt text, then the numbers behind it as an HTML table."""
+    from IPython.display import HTML, Image, display
+
+    if not alt.strip():
+        raise ValueError("a figure needs alt text that says what it shows")
+    display(Image(data=png_bytes(fig), format="png", metadata={"alt": alt}))
+    display(HTML(_table_html(table, caption)))
+    close(fig)
+
+
+def close(fig: Figure) -> None:
+    """Release a figure (a no-op for figures pyplot never knew about)."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def save(fig: Figure, name: str, figures_dir: str | os.PathLike[str] | None) -> list[Path]:
+    """Write NAME.png and NAME.svg under figures_dir ("" or None saves nothing); return paths."""
+    folder = config.figures_dir(figures_dir)
+    if folder is None:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix, data in ((".png", png_bytes(fig)), (".svg", svg_bytes(fig))):
+        path = folder / f"{name}{suffix}"
+        write_bytes(path, data)
+        written.append(path)
+    return written
+
+
+def alt_text(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
+    """Alt text stating what a change or timeliness chart shows, value by value."""
+    parts = [title.rstrip(".") + "."]
+    for rows in _as_list(panels):
+        if "role" in rows.columns:
+            values = "; ".join(
+                f"{r['period']} {findings.fmt_value(r['value'], 'percent')}"
+                + (" (other source)" if r["role"] == findings.CONTEXT else "")
+                for _, r in findings.order_periods(rows).iterrows()
+            )
+            parts.append(f"Points, {findings.label(rows['metric'].iloc[0])}: {values}.")
+            continue
+        kind = {"slope": "Slope chart", "line": "Line chart", "points": "Points"}[chart_kind(rows)]
+        for name, s in _series(rows):
+            values = "; ".join(
+                f"{p} {findings.fmt_value(v, u, _qualifier(q))}"
+                for p, v, u, q in zip(
+                    s["period"], s["value"], s["unit"], s["qualifier"], strict=True
+                )
+            )
+            what = findings.label(s["metric"].iloc[0])
+            what = name if name.startswith(what) else f"{what}, {name}"
+            parts.append(f"{kind}, {what.replace(', service', '')}: {values}.")
+    return " ".join(parts)

@@ -1,0 +1,347 @@
+"""The chart functions draw the right values, honestly, and save the same bytes every time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from IPython.core.formatters import DisplayFormatter
+from matplotlib.lines import Line2D
+from test_findings import DOC, FOI, SCRUTINY, frame, monthly, row, shipped_like
+
+from analysis import charts, findings
+
+
+def _texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def _data_lines(ax) -> list[Line2D]:
+    # Lines that carry markers are the plotted points; dotted ones are slope connectors.
+    return [ln for ln in ax.get_lines() if ln.get_marker() not in (None, "None", "")]
+
+
+def _ticks(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_xticklabels()]
+
+
+def _figure_text(fig) -> str:
+    return "\n".join(t.get_text() for t in fig.texts)
+
+
+# --- change charts ------------------------------------------------------------------------
+
+
+def test_before_and_after_draw_two_points_and_a_dotted_connector():
+    rows = findings.select(shipped_like(), "open_cin_cases")
+    fig = charts.change_chart(rows, "Open children in need cases fell by 486 (32.7%)")
+    ax = fig.axes[0]
+    (points,) = _data_lines(ax)
+    assert list(points.get_xdata()) == [0, 1]
+    assert list(points.get_ydata()) == [1486, 1000]
+    assert points.get_linestyle() == "None"  # the points themselves are not joined by a path
+    connectors = [ln for ln in ax.get_lines() if ln.get_linestyle() == ":"]
+    assert len(connectors) == 1 and list(connectors[0].get_ydata()) == [1486, 1000]
+    assert [t.replace("\n", " ") for t in _ticks(ax)] == ["December 2011", "end of April 2012"]
+    assert sorted(_texts(ax)) == ["1,000", "1,486"]
+    assert charts.chart_kind(rows) == "slope"
+
+
+def test_three_or_more_dated_periods_draw_a_line_in_time():
+    rows = monthly("open_cin_cases", [900, 950, 1010, 980])
+    fig = charts.change_chart(rows, "A trend")
+    ax = fig.axes[0]
+    (line,) = _data_lines(ax)
+    assert line.get_linestyle() == "-"
+    assert list(line.get_ydata()) == [900, 950, 1010, 980]
+    xs = pd.to_datetime(pd.Series(line.get_xdata()))
+    assert xs.is_monotonic_increasing and xs.iloc[0].month == 1 and xs.iloc[0].day == 16
+    assert sorted(_texts(ax)) == sorted(["900", "950", "1,010", "980"])
+    assert charts.chart_kind(rows) == "line"
+
+
+def test_long_monthly_series_still_labels_every_point():
+    values = list(range(100, 124))
+    ax = charts.change_chart(monthly("open_cin_cases", values), "Two years").axes[0]
+    assert len(_data_lines(ax)[0].get_ydata()) == 24
+    assert len(ax.texts) == 24
+    # Upright, smaller labels so 24 neighbours do not overlap; a date axis, not 24 names.
+    assert {t.get_rotation() for t in ax.texts} == {90}
+    assert "January 2013" not in _ticks(ax)
+
+
+def test_two_dated_periods_of_a_monthly_metric_stay_a_slope():
+    rows = monthly("open_cin_cases", [900, 950])
+    assert charts.chart_kind(rows) == "slope"
+    ax = charts.change_chart(rows, "Two months").axes[0]
+    assert [ln.get_linestyle() for ln in _data_lines(ax)] == ["None"]
+
+
+def test_undated_before_and_after_are_categories_said_to_be_undated():
+    df = shipped_like()
+    fig = charts.change_chart(
+        [findings.select(df, "caseload_per_worker"), findings.select(df, "staff_establishment")],
+        "Caseloads fell",
+    )
+    loads, staff = fig.axes
+    assert _ticks(loads) == ["Before", "After"] == _ticks(staff)
+    assert "undated" in loads.get_xlabel().lower() and "undated" in staff.get_xlabel().lower()
+    series = {ln.get_label(): list(ln.get_ydata()) for ln in _data_lines(loads)}
+    assert series == {"Referral and Assessment": [30, 17], "Family Support": [27, 20]}
+    assert sorted(_texts(loads)) == ["17", "20", "27", "30"]
+    assert [list(ln.get_ydata()) for ln in _data_lines(staff)] == [[56, 81]]
+    assert [t.get_text() for t in loads.get_legend().get_texts()] == list(series)
+    assert staff.get_legend() is None  # one series: the panel title names it
+
+
+def test_count_axes_start_at_zero_and_leave_room_for_labels():
+    df = shipped_like()
+    for metric in ("open_cin_cases", "staff_establishment", "caseload_per_worker"):
+        ax = charts.change_chart(findings.select(df, metric), "t").axes[0]
+        bottom, top = ax.get_ylim()
+        assert bottom == 0
+        assert top > df.loc[df["metric"] == metric, "value"].max()
+
+
+def test_percent_axes_run_from_zero_to_one_hundred():
+    rows = monthly("initial_assessments_on_time_pct", [80, 85, 90])
+    ax = charts.change_chart(rows, "t").axes[0]
+    assert ax.get_ylim()[0] == 0
+    assert list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
+    assert sorted(_texts(ax)) == ["80%", "85%", "90%"]
+
+
+def test_shared_y_gives_panels_the_same_scale():
+    df = shipped_like()
+    panels = [findings.select(df, m) for m in findings.BACKLOG_METRICS]
+    fig = charts.change_chart(panels, "Backlogs", share_y=True)
+    assert fig.axes[0].get_ylim() == fig.axes[1].get_ylim()
+    unshared = charts.change_chart(panels, "Backlogs")
+    assert unshared.axes[0].get_ylim() != unshared.axes[1].get_ylim()
+
+
+def test_source_line_names_document_and_paragraphs():
+    rows = findings.select(shipped_like(), "open_cin_cases")
+    fig = charts.change_chart(rows, "t")
+    assert "Source: Cabinet report, para 1, para 4.7." in _figure_text(fig).replace("\n", " ")
+
+
+def test_source_text_numbers_several_sources():
+    df = frame(
+        row("open_cin_cases", "a", 1, source="A", ref="p1"),
+        row("open_cin_cases", "b", 1, source="B", ref="p2"),
+        row("open_cin_cases", "c", 1, source="A", ref="p1"),
+    )
+    assert charts.source_text(df) == "Sources: A, p1; B, p2."
+    assert charts.source_text(df, numbered=True) == "Sources: [1] A, p1; [2] B, p2."
+
+
+def test_title_states_the_finding():
+    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "It fell by 486")
+    assert fig.get_suptitle() == "It fell by 486"
+
+
+def test_approximate_dates_are_said_on_the_chart():
+    rows = frame(
+        row("open_cin_cases", "spring 2012", 10, start="2012-03-01", end="2012-05-31",
+            quality="approximate"),
+        row("open_cin_cases", "June 2012", 12, start="2012-06-01", end="2012-06-30"),
+    )  # fmt: skip
+    ax = charts.change_chart(rows, "t").axes[0]
+    assert _ticks(ax) == ["spring 2012\n(date approximate)", "June 2012"]
+
+
+def test_qualified_and_suppressed_values_are_labelled_as_such():
+    rows = frame(
+        row("open_cin_cases", "January 2012", 600, start="2012-01-01", qualifier="nearly"),
+        row("open_cin_cases", "February 2012", None, start="2012-02-01", qualifier="suppressed"),
+    )
+    ax = charts.change_chart(rows, "t").axes[0]
+    assert sorted(_texts(ax)) == ["nearly 600", "suppressed"]
+
+
+def test_close_labels_are_nudged_apart():
+    rows = frame(
+        row("initial_assessments_overdue", "December 2011", 235, start="2011-12-01"),
+        row("initial_assessments_overdue", "April 2012", 0, start="2012-04-30"),
+        row("core_assessments_overdue", "December 2011", 125, start="2011-12-01"),
+        row("core_assessments_overdue", "April 2012", 5, start="2012-04-30"),
+    )
+    ax = charts.change_chart(rows, "t").axes[0]
+    ys = {t.get_text(): t.xy[1] for t in ax.texts}
+    top = ax.get_ylim()[1]
+    assert ys["5"] - ys["0"] >= 0.05 * top
+    assert (ys["235"], ys["125"]) == (235, 125)  # labels far apart stay on their points
+
+
+def test_one_unit_per_panel():
+    rows = pd.concat(
+        [findings.select(shipped_like(), m) for m in ("open_cin_cases", "caseload_per_worker")]
+    )
+    with pytest.raises(ValueError, match="one unit per panel"):
+        charts.change_chart(rows, "t")
+
+
+# --- timeliness ---------------------------------------------------------------------------
+
+
+def _timeliness_fig():
+    df = shipped_like()
+    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+    return charts.timeliness_chart(points, "In April–May 2012, 99% ..."), points
+
+
+def test_timeliness_marks_context_points_as_other_sources():
+    fig, _ = _timeliness_fig()
+    initial, core = fig.axes
+    by_label = {ln.get_label(): ln for ln in _data_lines(initial)}
+    main = by_label["[1] this report's source"]
+    assert list(main.get_ydata()) == [99]
+    assert main.get_markerfacecolor() != "white"
+    foi = by_label["[2] other source, for context"]
+    assert [round(v, 1) for v in foi.get_ydata()] == [40.4, 43.0, 99.5]
+    assert foi.get_markerfacecolor() == "white" and foi.get_linestyle() == "None"
+    scrutiny = by_label["[3] other source, for context"]
+    assert list(scrutiny.get_ydata()) == [97.6]
+    assert scrutiny.get_marker() != foi.get_marker()
+    # The same source keeps its number and marker in every panel.
+    core_labels = {ln.get_label(): ln.get_marker() for ln in _data_lines(core)}
+    assert core_labels == {
+        "[1] this report's source": "o",
+        "[3] other source, for context": scrutiny.get_marker(),
+    }
+    legend = [t.get_text() for t in initial.get_legend().get_texts()]
+    assert legend == sorted(by_label)
+
+
+def test_timeliness_labels_axis_ticks_and_sources():
+    fig, _ = _timeliness_fig()
+    initial, core = fig.axes
+    assert sorted(_texts(initial)) == sorted(["40.4%", "43%", "99.5%", "99%", "97.6%"])
+    assert sorted(_texts(core)) == ["88.8%", "92%"]
+    assert _ticks(initial)[0] == "March 2010"
+    assert _ticks(initial)[-1].endswith("(date approximate)")
+    assert initial.get_ylim()[0] == 0 and max(initial.get_yticks()) == 100
+    assert "10 working days" in initial.get_ylabel() and "35 working days" in core.get_ylabel()
+    source = _figure_text(fig).replace("\n", " ")
+    assert f"[1] {DOC}, para 1" in source
+    assert f"[2] {FOI}, https://example.org/foi" in source
+    assert f"[3] {SCRUTINY}" in source
+
+
+def test_timeliness_with_monthly_main_figures_draws_a_line():
+    rows = monthly("initial_assessments_on_time_pct", [70, 75, 80, 85])
+    points = findings.timeliness_points(rows, "initial_assessments_on_time_pct")
+    ax = charts.timeliness_chart(points, "t").axes[0]
+    (line,) = _data_lines(ax)
+    assert line.get_linestyle() == "-" and list(line.get_ydata()) == [70, 75, 80, 85]
+
+
+# --- alt text, show and save --------------------------------------------------------------
+
+
+def test_alt_text_states_every_value():
+    df = shipped_like()
+    panels = [
+        findings.select(df, "caseload_per_worker"),
+        findings.select(df, "staff_establishment"),
+    ]
+    alt = charts.alt_text(panels, "Caseloads fell")
+    assert alt.startswith("Caseloads fell. Slope chart, Average caseload per worker, ")
+    for value in ("30", "17", "27", "20", "56", "81"):
+        assert f" {value}" in alt
+    _, points = _timeliness_fig()
+    alt = charts.alt_text(points, "t")
+    assert "March 2010 40.4% (other source)" in alt and "April–May 2012 99%;" in alt
+
+
+def test_show_displays_png_with_alt_then_the_table(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    rows = findings.select(shipped_like(), "open_cin_cases")
+    fig = charts.change_chart(rows, "t")
+    charts.show(fig, alt="Open cases fell from 1,486 to 1,000", table=findings.table(rows))
+    image, html = shown
+    data, metadata = DisplayFormatter().format(image)
+    assert data["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
+    assert metadata == {"image/png": {"alt": "Open cases fell from 1,486 to 1,000"}}
+    assert "<caption>The numbers behind the chart</caption>" in html.data
+    assert "1,486" in html.data and "December 2011" in html.data
+    assert html.data == charts._table_html(findings.table(rows), "The numbers behind the chart")
+
+
+def test_show_refuses_a_figure_without_alt_text(monkeypatch):
+    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
+    with pytest.raises(ValueError, match="alt text"):
+        charts.show(fig, alt=" ", table=pd.DataFrame())
+
+
+def test_save_writes_png_and_svg_with_the_same_bytes_every_time(tmp_path):
+    rows = findings.select(shipped_like(), "open_cin_cases")
+    first = charts.save(charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "a")
+    again = charts.save(charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "b")
+    assert [p.name for p in first] == ["02_cin_cases-open-cin.png", "02_cin_cases-open-cin.svg"]
+    for a, b in zip(first, again, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    png, svg = (p.read_bytes() for p in first)
+    assert png.startswith(b"\x89PNG") and b"Software" not in png and b"Matplotlib" not in png
+    assert b"<dc:date>" not in svg and b"Matplotlib v" not in svg
+
+
+def test_save_timeliness_twice_is_identical(tmp_path):
+    a = charts.save(_timeliness_fig()[0], "03-t", tmp_path / "a")
+    b = charts.save(_timeliness_fig()[0], "03-t", tmp_path / "b")
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+def test_save_with_no_folder_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
+    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
+    assert charts.save(fig, "x", "") == [] and charts.save(fig, "x", None) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_relative_folder_goes_under_the_reports_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
+    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
+    written = charts.save(fig, "02_cin_cases-open-cin", "figures")
+    assert [p.parent for p in written] == [tmp_path / "figures"] * 2
+
+
+def test_charts_do_not_touch_global_style():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
+    assert dict(mpl.rcParams) == before
+
+
+# --- the committed notebooks use the charts as agreed ----------------------------------------
+
+NOTEBOOKS = ("01_caseloads", "02_cin_cases", "03_assessment_timeliness")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_notebook_follows_the_conventions(name):
+    import nbformat
+
+    from analysis import config
+
+    nb = nbformat.read(config.NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    tagged = {}
+    for cell in nb.cells:
+        for tag in cell.metadata.get("tags", []):
+            tagged.setdefault(tag, []).append(cell)
+    (params,) = tagged["parameters"]
+    for line in ('metrics_path = "data/processed/metrics.csv"', 'figures_dir = ""'):
+        assert line in params.source
+    (finding,) = tagged["finding"]
+    (output,) = finding.outputs
+    assert output.output_type == "display_data" and output.data["text/markdown"].strip()
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert images, "each notebook shows at least one chart"
+    for image in images:
+        alt = image.metadata["image/png"]["alt"]
+        assert len(alt) > 40 and any(ch.isdigit() for ch in alt)
+    text = nbformat.writes(nb)
+    assert str(config.ROOT) not in text and "/home/" not in text

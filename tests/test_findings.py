@@ -1,0 +1,380 @@
+"""The numbers and sentences the notebooks state, computed from tidy rows.
+
+The table builders at the top are shared with test_charts.py.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import catalogue, findings, tidy
+
+DOC = "Cabinet report"
+FOI = "FOI figures"
+SCRUTINY = "Scrutiny minute"
+
+
+def row(
+    metric: str,
+    period: str,
+    value: float | None,
+    *,
+    scope: str = "service",
+    start: str | None = None,
+    end: str | None = None,
+    quality: str | None = None,
+    qualifier: str = "",
+    denominator: float | None = None,
+    source: str = DOC,
+    ref: str = "para 1",
+) -> dict:
+    """One tidy row; dates are ISO strings or None (undated)."""
+    return {
+        "metric": metric,
+        "scope": scope,
+        "period": period,
+        "period_start": pd.Timestamp(start) if start else pd.NaT,
+        "period_end": pd.Timestamp(end or start) if start else pd.NaT,
+        "date_quality": quality or ("exact" if start else "undated"),
+        "value": float("nan") if value is None else float(value),
+        "unit": catalogue.get(metric).unit,
+        "qualifier": qualifier,
+        "denominator": float("nan") if denominator is None else float(denominator),
+        "source": source,
+        "source_ref": ref,
+    }
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    """A tidy table from rows, with the columns in contract order."""
+    return pd.DataFrame(list(rows), columns=list(tidy.COLUMNS))
+
+
+def shipped_like() -> pd.DataFrame:
+    """The headline figures the project ships, as tidy rows (a subset of metrics.csv)."""
+    before, after = "before (undated)", "after (undated)"
+    dec = {"start": "2011-12-01", "end": "2011-12-31"}
+    apr_may = {"start": "2012-04-01", "end": "2012-05-31"}
+    return frame(
+        row("open_cin_cases", "December 2011", 1486, start="2011-12-01", end="2011-12-31"),
+        row("open_cin_cases", "end of April 2012", 1000, start="2012-04-30", ref="para 4.7"),
+        row("initial_assessments_overdue", "December 2011", 235, **dec),
+        row("initial_assessments_overdue", "end of April 2012", 0, start="2012-04-30"),
+        row("core_assessments_overdue", "December 2011", 125, **dec),
+        row("core_assessments_overdue", "end of April 2012", 5, start="2012-04-30"),
+        row("staff_establishment", after, 81),
+        row("staff_establishment", before, 56),
+        row("caseload_per_worker", before, 30, scope="Referral and Assessment"),
+        row("caseload_per_worker", after, 17, scope="Referral and Assessment"),
+        row("caseload_per_worker", before, 27, scope="Family Support"),
+        row("caseload_per_worker", after, 20, scope="Family Support"),
+        row("initial_assessments_on_time_pct", "April–May 2012", 99, **apr_may),
+        row("core_assessments_on_time_pct", "April–May 2012", 92, **apr_may),
+        row("initial_assessments_late", "March 2010", 59, start="2010-03-01", end="2010-03-31",
+            denominator=99, source=FOI, ref="https://example.org/foi"),
+        row("initial_assessments_late", "September 2011", 114, start="2011-09-01", end="2011-09-30",
+            denominator=200, source=FOI, ref="https://example.org/foi"),
+        row("initial_assessments_late", "April 2012", 1, start="2012-04-01", end="2012-04-30",
+            denominator=220, source=FOI, ref="https://example.org/foi"),
+        row("initial_assessments_on_time_pct", "year to date to September 2012", 97.6,
+            start="2012-04-01", end="2012-09-30", quality="approximate", source=SCRUTINY,
+            ref="https://example.org/minute"),
+        row("core_assessments_on_time_pct", "year to date to September 2012", 88.8,
+            start="2012-04-01", end="2012-09-30", quality="approximate", source=SCRUTINY,
+            ref="https://example.org/minute"),
+    )  # fmt: skip
+
+
+def monthly(metric: str, values: list[float], scope: str = "service") -> pd.DataFrame:
+    """A user's monthly series from January 2013, one row per month."""
+    rows = []
+    for i, v in enumerate(values):
+        start = pd.Timestamp(2013, 1, 1) + pd.DateOffset(months=i)
+        end = start + pd.offsets.MonthEnd(0)
+        rows.append(
+            row(metric, start.strftime("%B %Y"), v, scope=scope, start=str(start.date()),
+                end=str(end.date()))
+        )  # fmt: skip
+    return frame(*rows)
+
+
+# --- ordering and picking ---------------------------------------------------------------------
+
+
+def test_order_periods_puts_undated_before_first_and_after_last():
+    df = frame(
+        row("open_cin_cases", "after (undated)", 3),
+        row("open_cin_cases", "March 2012", 2, start="2012-03-01", end="2012-03-31"),
+        row("open_cin_cases", "before (undated)", 0),
+        row("open_cin_cases", "January 2012", 1, start="2012-01-01", end="2012-01-31"),
+    )
+    assert list(findings.order_periods(df)["value"]) == [0, 1, 2, 3]
+
+
+def test_order_periods_breaks_equal_starts_by_end():
+    df = shipped_like()
+    pts = findings.select(df, "initial_assessments_on_time_pct")
+    assert list(pts["period"]) == ["April–May 2012", "year to date to September 2012"]
+
+
+def test_select_names_a_missing_metric_and_scope():
+    with pytest.raises(KeyError, match=r"caseload_per_worker.*Nowhere"):
+        findings.select(shipped_like(), "caseload_per_worker", "Nowhere")
+
+
+def test_change_takes_first_and_last_period_whatever_the_row_order():
+    df = shipped_like().iloc[::-1]
+    c = findings.change(df, "open_cin_cases")
+    assert (c.before, c.after) == (1486, 1000)
+    assert (c.before_period, c.after_period) == ("December 2011", "end of April 2012")
+    assert c.difference == -486
+    assert c.pct_change == pytest.approx(-32.705, abs=1e-3)
+    assert not c.undated
+
+
+def test_change_knows_undated_rows():
+    c = findings.change(shipped_like(), "caseload_per_worker", "Referral and Assessment")
+    assert (c.before, c.after, c.undated) == (30, 17, True)
+
+
+def test_change_needs_two_values():
+    df = frame(row("open_cin_cases", "December 2011", 1486, start="2011-12-01"))
+    with pytest.raises(ValueError, match="before and an after"):
+        findings.change(df, "open_cin_cases")
+
+
+def test_change_skips_suppressed_values():
+    df = frame(
+        row("open_cin_cases", "January 2012", 10, start="2012-01-01"),
+        row("open_cin_cases", "February 2012", 12, start="2012-02-01"),
+        row("open_cin_cases", "March 2012", None, start="2012-03-01", qualifier="suppressed"),
+    )
+    assert findings.change(df, "open_cin_cases").after == 12
+
+
+def test_pct_change_is_none_from_zero():
+    df = frame(
+        row("core_assessments_overdue", "January 2012", 0, start="2012-01-01"),
+        row("core_assessments_overdue", "February 2012", 4, start="2012-02-01"),
+    )
+    assert findings.change(df, "core_assessments_overdue").pct_change is None
+    assert findings.change_sentence(findings.change(df, "core_assessments_overdue")).endswith(
+        "(up 4)."
+    )
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("late", "of", "expected"), [(59, 99, 40.404), (114, 200, 43.0), (1, 220, 99.545), (0, 5, 100)]
+)
+def test_on_time_pct(late, of, expected):
+    assert findings.on_time_pct(late, of) == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize(("late", "of"), [(5, 4), (-1, 4), (0, 0)])
+def test_on_time_pct_refuses_impossible_counts(late, of):
+    with pytest.raises(ValueError):
+        findings.on_time_pct(late, of)
+
+
+def test_main_source_is_the_one_with_most_rows():
+    assert findings.main_source(shipped_like()) == DOC
+
+
+def test_timeliness_points_turns_late_counts_into_shares_and_marks_roles():
+    pts = findings.timeliness_points(
+        shipped_like(), "initial_assessments_on_time_pct", "initial_assessments_late"
+    )
+    assert list(pts["period"]) == [
+        "March 2010",
+        "September 2011",
+        "April 2012",
+        "April–May 2012",
+        "year to date to September 2012",
+    ]
+    assert [round(v, 1) for v in pts["value"]] == [40.4, 43.0, 99.5, 99.0, 97.6]
+    assert list(pts["role"]) == ["context", "context", "context", "main", "context"]
+    assert list(pts["note"])[:3] == ["59 of 99 late", "114 of 200 late", "1 of 220 late"]
+    assert set(pts["metric"]) == {"initial_assessments_on_time_pct"}
+    assert set(pts["unit"]) == {"percent"}
+
+
+def test_timeliness_points_leave_out_late_counts_without_a_denominator():
+    df = pd.concat(
+        [shipped_like(), frame(row("initial_assessments_late", "May 2012", 3, start="2012-05-01"))]
+    )
+    pts = findings.timeliness_points(
+        df, "initial_assessments_on_time_pct", "initial_assessments_late"
+    )
+    assert "May 2012" not in set(pts["period"])
+
+
+def test_timeliness_points_main_source_can_be_chosen():
+    pts = findings.timeliness_points(shipped_like(), "core_assessments_on_time_pct", main=SCRUTINY)
+    assert list(pts["role"]) == ["context", "main"]
+
+
+# --- words --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "text"),
+    [
+        (1486, "count", "", "1,486"),
+        (99, "percent", "", "99%"),
+        (97.6, "percent", "", "97.6%"),
+        (40.40404, "percent", "", "40.4%"),
+        (200000, "GBP", "", "£200,000"),
+        (600, "count", "nearly", "nearly 600"),
+        (17, "cases per worker", "", "17"),
+        (math.nan, "count", "suppressed", "suppressed"),
+    ],
+)
+def test_fmt_value(value, unit, qualifier, text):
+    assert findings.fmt_value(value, unit, qualifier) == text
+
+
+@pytest.mark.parametrize(
+    ("period", "phrase"),
+    [
+        ("December 2011", "in December 2011"),
+        ("end of April 2012", "at the end of April 2012"),
+        ("year to date to September 2012", "in the year to date to September 2012"),
+        ("April–May 2012", "in April–May 2012"),
+    ],
+)
+def test_when(period, phrase):
+    assert findings.when(period) == phrase
+
+
+def test_cin_words_are_computed_from_the_data():
+    df = shipped_like()
+    assert findings.cin_finding(df, "Peterborough") == (
+        "In Peterborough, open children in need cases fell by 486 (32.7%), "
+        "from 1,486 in December 2011 to 1,000 at the end of April 2012."
+    )
+    assert findings.cin_title(df) == "Open children in need cases fell by 486 (32.7%)"
+    # Other numbers give other words: nothing is typed by hand.
+    df.loc[(df["metric"] == "open_cin_cases") & (df["value"] == 1000), "value"] = 1600
+    assert findings.cin_finding(df, "Elsewhere") == (
+        "In Elsewhere, open children in need cases rose by 114 (7.7%), "
+        "from 1,486 in December 2011 to 1,600 at the end of April 2012."
+    )
+
+
+def test_cin_text_says_only_two_counts_exist():
+    text = findings.cin_text(shipped_like())
+    assert "(down 486, 32.7%)" in text
+    assert "Only these two counts" in text
+
+
+def test_caseload_words():
+    df = shipped_like()
+    finding = findings.caseload_finding(df, "Peterborough")
+    assert finding.startswith("In Peterborough, as the staff establishment rose from 56 to 81, ")
+    assert "fell from 30 to 17 in Referral and Assessment" in finding
+    assert "fell from 27 to 20 in Family Support" in finding
+    assert findings.caseload_title(df) == (
+        "Caseloads per worker fell in every team as the establishment rose from 56 to 81"
+    )
+    text = findings.caseload_text(df)
+    assert (
+        "In Referral and Assessment, the average caseload fell from 30 to 17 (down 13, 43.3%)."
+        in text
+    )
+    assert "The staff establishment rose from 56 to 81 (up 25, 44.6%)." in text
+    assert "gives no dates" in text
+
+
+def test_caseload_title_when_teams_move_apart():
+    df = shipped_like()
+    df.loc[(df["scope"] == "Family Support") & (df["value"] == 20), "value"] = 31
+    assert findings.caseload_title(df).startswith("Caseloads per worker changed as")
+
+
+def test_timeliness_words():
+    df = shipped_like()
+    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+    assert findings.timeliness_title(points) == (
+        "In April–May 2012, 99% of initial and 92% of core assessments were completed within the "
+        "statutory timescale"
+    )
+    text = findings.timeliness_text(points)
+    assert text.startswith(
+        "In April–May 2012, 99% of initial assessments were completed within 10 working days "
+        "and 92% of core assessments within 35 working days."
+    )
+    assert (
+        f"For context, [2] {FOI} gives 40.4% of initial assessments on time in March 2010 "
+        "(59 of 99 late)" in text
+    )
+    assert text.index(f"[2] {FOI}") < text.index(f"[3] {SCRUTINY}")
+    assert "88.8% of core assessments on time in the year to date to September 2012" in text
+    assert findings.timeliness_finding(df, points, "Peterborough") == (
+        "In Peterborough, the initial assessment backlog fell from 235 to 0 and the core "
+        "assessment backlog fell from 125 to 5 between December 2011 and the end of April 2012, "
+        "and in April–May 2012 "
+        "99% of initial and 92% of core assessments were completed within the statutory timescale."
+    )
+
+
+def test_source_numbers_put_the_main_source_first_then_time_order():
+    df = shipped_like()
+    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+    assert findings.source_numbers(points) == {DOC: 1, FOI: 2, SCRUTINY: 3}
+    assert findings.source_numbers(points[1:]) == {DOC: 1, SCRUTINY: 2}
+
+
+def test_backlog_words():
+    df = shipped_like()
+    assert findings.backlog_title(df) == (
+        "Assessments out of timescale: initial fell from 235 to 0 and core fell from 125 to 5"
+    )
+    assert (
+        "Core assessments out of timescale fell from 125 in December 2011 to 5 at the end of "
+        "April 2012 (down 120, 96.0%)." in findings.backlog_text(df)
+    )
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def test_table_groups_by_team_and_formats_values():
+    t = findings.table(findings.select(shipped_like(), "caseload_per_worker"))
+    assert list(t.columns) == ["Measure", "Team", "Period", "Value", "Source"]
+    assert list(zip(t["Team"], t["Period"], t["Value"], strict=True)) == [
+        ("Referral and Assessment", "before (undated)", "30"),
+        ("Referral and Assessment", "after (undated)", "17"),
+        ("Family Support", "before (undated)", "27"),
+        ("Family Support", "after (undated)", "20"),
+    ]
+    assert set(t["Source"]) == {f"{DOC}, para 1"}
+
+
+def test_timeliness_table_shows_basis_and_role():
+    df = shipped_like()
+    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+    t = findings.timeliness_table(points)
+    first = t.iloc[0]
+    assert (first["Period"], first["Value"], first["Based on"], first["Role"]) == (
+        "March 2010",
+        "40.4%",
+        "59 of 99 late",
+        "context",
+    )
+    assert list(t.loc[t["Role"] == "this report", "Value"]) == ["99%", "92%"]
+
+
+def test_load_resolves_relative_paths_against_the_root(tmp_path, monkeypatch):
+    path = tmp_path / "metrics.csv"
+    df = shipped_like()
+    path.write_text(tidy.to_csv_text(df), encoding="utf-8")
+    monkeypatch.chdir(tmp_path.parent)  # the cwd must not matter
+    loaded = findings.load(path)
+    assert findings.change(loaded, "open_cin_cases").difference == -486
+    assert catalogue.get("open_cin_cases").unit == "count"
