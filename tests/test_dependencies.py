@@ -25,9 +25,10 @@ def test_environment_yml_and_pyproject_agree():
         d for ds in project["optional-dependencies"].values() for d in ds
     ]
     env = yaml.safe_load((config.ROOT / "environment.yml").read_text())
-    conda = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in CONDA_ONLY]
-    assert {_name(d): _spec(d) for d in pip} == {_name(d): _spec(d) for d in conda}
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    conda = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in CONDA_ONLY]
+    conda += [d for d in pip_section if not d.startswith("-e")]
+    assert {_name(d): _spec(d) for d in pip} == {_name(d): _spec(d) for d in conda}
     assert "-e ." in pip_section
 
 

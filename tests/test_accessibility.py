@@ -1,0 +1,308 @@
+"""Every HTML page of the report, index included, is accessible (WCAG 2.2 AA, axe-core).
+
+Two layers: fast structural checks without a browser, and axe-core run in headless Debian
+chromium driven by Playwright. Without chromium the browser tests skip, except in CI (CI=true),
+where they fail: CI must not pass by not looking. Install it with `.ci/install-browser`.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis import config, html_export
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# WCAG 2.0-2.2 A and AA, plus axe's best practices (landmarks, one h1, heading order).
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+REPORTS = config.reports_dir()  # ANALYSIS_REPORTS_DIR checks a report built elsewhere
+PNG_B64 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+)
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; in CI a missing prerequisite is a failure, never a silent pass."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+def report_pages() -> list[Path]:
+    """The built report's HTML pages, index first."""
+    if not (REPORTS / "index.html").is_file():
+        return []
+    pages = sorted(REPORTS.glob("*.html"))
+    return sorted(pages, key=lambda p: p.name != "index.html")
+
+
+PAGES = report_pages()
+PAGE_IDS = [p.name for p in PAGES]
+NOT_BUILT = f"{config.relative_to_root(REPORTS)}/index.html not built: run `make report` first"
+
+
+# --- fast structural checks, no browser ------------------------------------------------------
+
+
+class Outline(HTMLParser):
+    """What the checks need from a page: lang, title, headings, images, links, footer, code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.title = ""
+        self.headings: list[int] = []
+        self.imgs: list[dict[str, str | None]] = []
+        self.links: list[str] = []
+        self.footers = 0
+        self.code_inputs = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "title":
+            self._in_title = True
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.imgs.append(a)
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+        elif tag == "footer":
+            self.footers += 1
+        if {"input_area", "jp-InputArea", "input_prompt", "jp-InputPrompt"} & set(classes):
+            self.code_inputs += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def outline_problems(page: str) -> list[str]:
+    """Everything structurally wrong with a page, as readable lines."""
+    o = Outline()
+    o.feed(page)
+    problems = []
+    if o.lang != "en-GB":
+        problems.append(f'<html lang> is {o.lang!r}, expected "en-GB"')
+    if not o.title.strip():
+        problems.append("no <title>")
+    if o.headings.count(1) != 1:
+        problems.append(f"{o.headings.count(1)} h1 elements, expected exactly one")
+    if o.headings and o.headings[0] != 1:
+        problems.append(f"first heading is h{o.headings[0]}, expected h1")
+    for before, after in zip(o.headings, o.headings[1:], strict=False):
+        if after > before + 1:
+            problems.append(f"heading h{after} follows h{before}: a level is skipped")
+    for img in o.imgs:
+        alt = (img.get("alt") or "").strip()
+        if not alt:
+            problems.append(f"img without alt text: {str(img.get('src'))[:60]}")
+        elif alt == html_export.NO_ALT_DEFAULT:
+            problems.append("img with nbconvert's placeholder alt text")
+    if o.footers != 1:
+        problems.append(f"{o.footers} footers, expected one (provenance)")
+    if o.code_inputs:
+        problems.append(f"{o.code_inputs} code inputs or prompts shown")
+    return problems
+
+
+def sample_pages(folder: Path) -> list[Path]:
+    """A report page and an index made here by html_export, for when reports/ is not built."""
+    nb = new_notebook()
+    nb.cells = [
+        new_markdown_cell("# Open children in need cases\n\nBefore and after the programme."),
+        new_code_cell('authority = "Peterborough"', metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            "charts.show(fig, alt=alt, table=df)",
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={"image/png": PNG_B64, "text/plain": "<Figure>"},
+                    metadata={"image/png": {"alt": "Open CIN cases fell from 1486 to 1000."}},
+                ),
+                new_output(
+                    "display_data",
+                    data={
+                        "text/html": (
+                            '<table border="1" class="dataframe"><thead><tr style="text-align: '
+                            'right;"><th></th><th>open CIN cases</th></tr><tr><th>period</th>'
+                            "<th></th></tr></thead><tbody><tr><th>December 2011</th><td>1486</td>"
+                            "</tr><tr><th>end of April 2012</th><td>1000</td></tr></tbody></table>"
+                        )
+                    },
+                ),
+            ],
+        ),
+        new_markdown_cell("## What it shows\n\nThe open caseload fell by about a third."),
+        new_code_cell(
+            "finding",
+            metadata={"tags": ["finding"]},
+            outputs=[new_output("display_data", data={"text/markdown": "Fell by **486**."})],
+        ),
+    ]
+    footer = '<p>Commit <code>abc1234</code>; <a href="manifest.json">inputs and versions</a>.</p>'
+    report = folder / "02_cin_cases.html"
+    report.write_text(html_export.notebook_to_html(nb, "Open CIN cases", footer), "utf-8")
+    (folder / "thumb.png").write_bytes(base64.b64decode(PNG_B64))
+    entries = [
+        {"title": "Open CIN cases", "href": report.name, "thumbnail": "thumb.png", "finding": "x"}
+    ]
+    index = folder / "index.html"
+    index.write_text(html_export.index_to_html(entries, footer), "utf-8")
+    return [index, report]
+
+
+def test_report_is_built_or_skip_with_reason() -> None:
+    if not PAGES:
+        skip_or_fail(NOT_BUILT)
+    assert (REPORTS / "index.html") in PAGES
+    assert len(PAGES) >= 2, "the index links no report page"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_report_page_structure(page: Path) -> None:
+    problems = outline_problems(page.read_text(encoding="utf-8"))
+    assert not problems, f"{page.name}:\n  " + "\n  ".join(problems)
+
+
+def test_index_links_and_thumbnails_resolve() -> None:
+    if not PAGES:
+        skip_or_fail(NOT_BUILT)
+    o = Outline()
+    o.feed((REPORTS / "index.html").read_text(encoding="utf-8"))
+    local = [h for h in o.links if not re.match(r"[a-z]+:|#", h)]
+    pages = [h for h in local if h.endswith(".html")]
+    assert pages, "the index links no report"
+    assert sorted(pages) == sorted(p.name for p in PAGES if p.name != "index.html")
+    missing = [h for h in local if not (REPORTS / h).exists()]
+    missing += [str(i["src"]) for i in o.imgs if not (REPORTS / str(i["src"])).is_file()]
+    assert not missing, f"index.html links to missing files: {missing}"
+
+
+def test_outline_checks_catch_bad_pages() -> None:
+    bad = (
+        '<!DOCTYPE html><html lang="en"><head><title></title></head><body><h2>x</h2><h1>a</h1>'
+        f'<h1>b</h1><h4>c</h4><img src="a.png"><img src="b.png" alt="{html_export.NO_ALT_DEFAULT}">'
+        '<div class="input_area">code</div></body></html>'
+    )
+    problems = "\n".join(outline_problems(bad))
+    for expected in (
+        "lang",
+        "no <title>",
+        "2 h1",
+        "first heading is h2",
+        "h4 follows h1",
+        "img without alt",
+        "placeholder alt",
+        "0 footers",
+        "code inputs",
+    ):
+        assert expected in problems
+
+
+def test_sample_pages_have_a_sound_outline(tmp_path: Path) -> None:
+    for page in sample_pages(tmp_path):
+        assert outline_problems(page.read_text(encoding="utf-8")) == [], page.name
+
+
+# --- axe-core in headless chromium ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[Any]:
+    """One headless chromium page for the module; skipped (failed in CI) without a browser."""
+    chromium = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
+    if chromium is None:
+        skip_or_fail(f"chromium not found at {CHROMIUM}: run .ci/install-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed (pip install playwright)")
+    try:
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        skip_or_fail("axe-playwright-python is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def axe_violations(page: Any, path: Path) -> tuple[int, str]:
+    """Open a file in the browser, run axe-core; return the violation count and a report."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(path.resolve().as_uri())
+    results = Axe().run(page, options=AXE_OPTIONS)
+    lines = []
+    for v in results.response["violations"]:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
+        for node in v["nodes"][:5]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return results.violations_count, "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_report_page_has_no_axe_violations(browser_page: Any, path: Path) -> None:
+    count, report = axe_violations(browser_page, path)
+    assert count == 0, f"{path.name}: {count} axe-core violation(s):\n{report}"
+
+
+def test_sample_pages_have_no_axe_violations(browser_page: Any, tmp_path: Path) -> None:
+    # Checks html_export itself, whether or not reports/ has been built.
+    for path in sample_pages(tmp_path):
+        count, report = axe_violations(browser_page, path)
+        assert count == 0, f"{path.name}: {count} axe-core violation(s):\n{report}"
+
+
+def test_axe_harness_reports_planted_violations(browser_page: Any, tmp_path: Path) -> None:
+    # A zero from the tests above means something only if the harness can see a violation.
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>t</title></head><body><main><h1>t</h1>"
+        '<img src="x.png"><p style="color:#bbbbbb;background:#ffffff">faint text</p>'
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    count, report = axe_violations(browser_page, bad)
+    assert count >= 3, report
+    for rule in ("html-has-lang", "image-alt", "color-contrast"):
+        assert f"- {rule} " in report

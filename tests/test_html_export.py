@@ -1,0 +1,239 @@
+"""The HTML export: no code, alt text from metadata, one h1, stable bytes, accessible tables."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis import html_export
+
+# A 1x1 white PNG: the export only needs a valid image, not a chart.
+PNG_B64 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+)
+ALT = "Dot plot: open children in need cases fell from 1486 in December 2011 to 1000 in April 2012."
+FOOTER = '<p>Built from commit <code>abc1234</code>. <a href="manifest.json">Provenance</a></p>'
+
+
+def sample_notebook(alt: str | None = ALT) -> nbformat.NotebookNode:
+    """A small executed notebook shaped like the project's: title, parameters, chart, finding."""
+    table = pd.DataFrame(
+        {"period": ["December 2011", "end of April 2012"], "open CIN cases": [1486, 1000]}
+    ).set_index("period")
+    figure_meta = {"image/png": {"alt": alt}} if alt is not None else {}
+    nb = new_notebook()
+    nb.cells = [
+        new_markdown_cell("# Open children in need cases\n\nWhat happened to the open caseload."),
+        new_code_cell(
+            'metrics_path = "data/processed/metrics.csv"', metadata={"tags": ["parameters"]}
+        ),
+        new_code_cell('SECRET_CODE = load("metrics.csv")'),
+        new_code_cell(
+            "charts.show(fig, alt=alt, table=df)",
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={"image/png": PNG_B64, "text/plain": "<Figure size 640x480>"},
+                    metadata=figure_meta,
+                ),
+                new_output("display_data", data={"text/html": table.to_html(), "text/plain": "t"}),
+                new_output(
+                    "stream", name="stderr", text="/home/someone/.venv/lib/x.py:3: FutureWarning\n"
+                ),
+            ],
+        ),
+        new_markdown_cell("## What it shows\n\nThe open caseload fell by about a third."),
+        new_code_cell(
+            "Markdown(finding)",
+            metadata={"tags": ["finding"]},
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={
+                        "text/markdown": "Open CIN cases fell by **486** (32.7%).",
+                        "text/plain": "<IPython.core.display.Markdown object>",
+                    },
+                )
+            ],
+        ),
+    ]
+    return nb
+
+
+class _Outline(HTMLParser):
+    """Collects what the assertions need: headings, images, title, html lang, table cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.imgs: list[dict[str, str | None]] = []
+        self.lang: str | None = None
+        self.title = ""
+        self.ths: list[dict[str, str | None]] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.imgs.append(a)
+        elif tag == "th":
+            self.ths.append(a)
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def outline(page: str) -> _Outline:
+    """Parse a page into its outline."""
+    parser = _Outline()
+    parser.feed(page)
+    return parser
+
+
+def test_report_page_has_no_code_and_keeps_outputs() -> None:
+    page = html_export.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
+    assert "SECRET_CODE" not in page
+    assert "metrics_path" not in page
+    assert "In&nbsp;[" not in page and "Out[" not in page
+    assert "input_area" not in page
+    assert "<strong>486</strong>" in page  # the finding is rendered, not shown as markdown source
+    assert "December 2011" in page  # the numbers behind the figure
+    assert "FutureWarning" not in page and "/home/someone" not in page  # stderr dropped
+
+
+def test_report_page_structure_for_assistive_technology() -> None:
+    page = html_export.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
+    o = outline(page)
+    assert o.lang == "en-GB"
+    assert o.title == "Open CIN cases"
+    assert o.headings == [1, 2]
+    assert "<main>" in page and page.index("<main>") < page.index("<footer>")
+    assert [img.get("alt") for img in o.imgs] == [ALT]
+    assert html_export.NO_ALT_DEFAULT not in page
+
+
+def test_footer_is_inserted_verbatim_at_the_bottom() -> None:
+    page = html_export.notebook_to_html(sample_notebook(), "t", FOOTER)
+    footer = page[page.index("<footer>") :]
+    assert FOOTER in footer
+    assert page.index(FOOTER) > page.index("</main>")
+
+
+def test_figure_without_alt_text_is_refused_naming_the_cell() -> None:
+    with pytest.raises(html_export.AccessibilityError, match=r"cell 4"):
+        html_export.notebook_to_html(sample_notebook(alt=None), "t", FOOTER)
+
+
+def test_tables_get_header_scopes_and_no_empty_header_cells() -> None:
+    page = html_export.notebook_to_html(sample_notebook(), "t", FOOTER)
+    o = outline(page)
+    scopes = [th.get("scope") for th in o.ths]
+    assert scopes.count("row") == 2  # the two period labels head their rows
+    assert "col" in scopes
+    assert None not in scopes
+    assert not re.search(r"<th[^>]*>\s*</th>", page)
+
+
+def test_output_is_deterministic_whatever_the_cell_ids() -> None:
+    first = sample_notebook()
+    second = sample_notebook()  # nbformat gives every new cell a random id
+    assert [c.id for c in first.cells] != [c.id for c in second.cells]
+    a = html_export.notebook_to_html(first, "t", FOOTER)
+    b = html_export.notebook_to_html(second, "t", FOOTER)
+    assert a == b
+    for cell in first.cells:
+        assert cell.id not in a
+
+
+def test_export_does_not_modify_the_callers_notebook() -> None:
+    nb = sample_notebook()
+    before = nbformat.writes(nb)
+    html_export.notebook_to_html(nb, "t", FOOTER)
+    assert nbformat.writes(nb) == before
+
+
+def test_index_links_each_report_with_thumbnail_alt_and_finding() -> None:
+    entries = [
+        {
+            "title": "Caseloads & staffing",
+            "href": "01_caseloads.html",
+            "thumbnail": "figures/01_caseloads-caseload.png",
+            "finding": "Caseloads fell to **17** per worker.",
+        },
+        {
+            "title": "Open CIN cases",
+            "href": "02_cin_cases.html",
+            "thumbnail": None,
+            "finding": "Open CIN cases fell by 486.",
+        },
+    ]
+    page = html_export.index_to_html(entries, FOOTER)
+    o = outline(page)
+    assert o.lang == "en-GB" and o.title
+    assert o.headings == [1, 2, 2]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', page)
+    assert ("01_caseloads.html", "Caseloads &amp; staffing") in links
+    assert ("02_cin_cases.html", "Open CIN cases") in links
+    assert [img["src"] for img in o.imgs] == ["figures/01_caseloads-caseload.png"]
+    assert all(img.get("alt") for img in o.imgs)
+    assert "<strong>17</strong>" in page
+    assert FOOTER in page[page.index("<footer>") :]
+
+
+def test_index_uses_given_thumbnail_alt() -> None:
+    entry = {"title": "T", "href": "t.html", "thumbnail": "f.png", "finding": "F."}
+    page = html_export.index_to_html([{**entry, "thumbnail_alt": "Dot plot of X"}], "")
+    assert 'alt="Dot plot of X"' in page
+
+
+def test_first_figure_alt_gives_the_thumbnail_its_description() -> None:
+    assert html_export.first_figure_alt(sample_notebook()) == ALT
+    no_figures = sample_notebook()
+    no_figures.cells = [c for c in no_figures.cells if c.cell_type == "markdown"]
+    assert html_export.first_figure_alt(no_figures) is None
+
+
+def test_svg_figures_get_their_alt_text_too() -> None:
+    nb = sample_notebook()
+    figure = nb.cells[3].outputs[0]
+    figure.data = {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"/>'}
+    figure.metadata = {"image/svg+xml": {"alt": ALT}}
+    o = outline(html_export.notebook_to_html(nb, "t", FOOTER))
+    assert [img.get("alt") for img in o.imgs] == [ALT]
+    assert o.imgs[0]["src"].startswith("data:image/svg+xml;base64,")
+
+
+def test_templates_are_not_looked_up_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # nbconvert searches the working directory for templates unless told where they are.
+    decoy = tmp_path / "templates"
+    decoy.mkdir()
+    (decoy / "index.html.j2").write_text("DECOY", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert "DECOY" not in html_export.notebook_to_html(sample_notebook(), "t", FOOTER)
+
+
+def test_numeric_cells_are_marked_to_align_right() -> None:
+    table = pd.DataFrame({"period": ["April 2012"], "value": ["1,486"], "share": ["32.7%"]})
+    fixed = html_export.accessible_tables(table.to_html(index=False))
+    assert "<td>April 2012</td>" in fixed
+    assert '<td class="num">1,486</td>' in fixed
+    assert '<td class="num">32.7%</td>' in fixed
