@@ -56,7 +56,10 @@ unit: data synth ## Unit tests (pytest)
 nbval: data synth ## Check the committed notebooks' outputs with nbval
 	$(PY) -m pytest --nbval notebooks/ -p no:cacheprovider
 
-test: lint unit nbval ## Lint, unit tests and nbval: what CI runs
+check-outputs: $(ENV_STAMP) ## Fail if notebooks or reports hold record-level (personal) data
+	$(RUN) check-outputs
+
+test: lint report unit nbval check-outputs ## Lint, build the report, unit tests, nbval, privacy guard: what CI runs
 
 notebooks: data synth ## Re-execute the committed notebooks in place (clean kernel, stable outputs)
 	$(RUN) execute-notebooks
@@ -68,4 +71,4 @@ bench: $(ENV_STAMP) ## Benchmark the case-level KPIs at national scale (prints r
 	$(PY) benchmarks/bench_kpis.py
 
 clean: ## Remove built outputs (keeps data/raw and .venv)
-	rm -rf data/processed/* reports/* .report-build
+	rm -rf data/processed/* reports/* .report-build .report-old

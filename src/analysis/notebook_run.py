@@ -1,0 +1,303 @@
+"""Execute notebooks reproducibly: papermill for the report, in place for committed ones."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+from analysis.atomic import write_text
+
+KERNEL = "python3"
+# A cell may legitimately take a while (national-scale KPIs); a hung kernel should still end.
+CELL_TIMEOUT_S = 900
+INJECTED_TAG = "injected-parameters"
+# The kernel's own warnings (e.g. ipykernel 7 on plain-TCP transport, which is local here) would
+# clutter every unattended run's log; errors still show.
+KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR",)
+# Run-to-run noise that papermill records at notebook level; the rest of its metadata (the
+# parameters, its version) is a fact about the run worth keeping.
+_VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `execute-notebooks`."""
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebooks to re-execute (default: every notebooks/*.ipynb)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if any notebook's stored outputs are out of date",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Re-execute the committed notebooks in place from a clean kernel with default parameters."""
+    from analysis.cli import UsageError
+
+    paths = [config.resolve(p) for p in args.notebooks] or sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"no such notebook: {', '.join(missing)}")
+    if not paths:
+        raise UsageError(f"no notebooks in {config.relative_to_root(config.NOTEBOOKS)}")
+    stale = []
+    for path in paths:
+        name = config.relative_to_root(path)
+        print(f"executing {name}", file=sys.stderr)
+        try:
+            changed = execute_in_place(path, write=not args.check)
+        except Exception as exc:  # a failing cell is reported, the committed file left as it was
+            print(
+                f"analysis execute-notebooks: {name}: {describe_failure(exc, path)}",
+                file=sys.stderr,
+            )
+            return 1
+        if changed:
+            stale.append(name)
+    verb = "out of date" if args.check else "updated"
+    print(f"{verb}: {', '.join(stale) if stale else 'none'}", file=sys.stderr)
+    return 1 if args.check and stale else 0
+
+
+def kernel_env(reports_dir: Path | None = None) -> dict[str, str]:
+    """Environment variables that make a kernel's outputs independent of the clock and machine."""
+    env = {
+        # Honour a caller's SOURCE_DATE_EPOCH (reproducible-builds.org); else pin one.
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(),
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        # debugpy's "frozen modules" notice would otherwise land on stderr of every run.
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "TZ": "UTC",
+    }
+    if reports_dir is not None:
+        env[config.REPORTS_ENV] = str(reports_dir)
+    return env
+
+
+def source_date_epoch() -> str:
+    """The commit time of HEAD when ROOT is a git checkout, else 0: never the clock."""
+    from analysis.provenance import git_output
+
+    return git_output("log", "-1", "--format=%ct") or "0"
+
+
+@contextmanager
+def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the block (kernels inherit them), then restore."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def execute(
+    nb_path: Path,
+    out_path: Path,
+    parameters: Mapping[str, Any],
+    reports_dir: Path | None,
+) -> Any:
+    """Run a notebook with papermill into `out_path` (normalised); raise on a failing cell."""
+    import nbformat
+    import papermill
+
+    nb_path = Path(nb_path)
+    with patched_environ(kernel_env(reports_dir)):
+        try:
+            nb = papermill.execute_notebook(
+                str(nb_path),
+                str(out_path),
+                parameters=dict(parameters),
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(nb_path.parent),
+                execution_timeout=CELL_TIMEOUT_S,
+                extra_arguments=list(KERNEL_ARGS),  # a fresh list: nbclient appends to it
+            )
+        finally:
+            # papermill saves after each cell and on failure; what stays on disk must be clean too.
+            if Path(out_path).exists():
+                partial = nbformat.read(str(out_path), as_version=4)
+                write_notebook(normalise(partial, extra_prefixes=_prefixes(reports_dir)), out_path)
+    nb = normalise(nb, extra_prefixes=_prefixes(reports_dir))
+    write_notebook(nb, out_path)
+    return nb
+
+
+def execute_in_place(nb_path: Path, write: bool = True) -> bool:
+    """Execute a notebook from a clean kernel with its own defaults; return True if it changed."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb_path = Path(nb_path)
+    before = nb_path.read_text(encoding="utf-8")
+    nb = nbformat.reads(before, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT_S,
+        record_timing=False,
+        extra_arguments=list(KERNEL_ARGS),  # a fresh list: nbclient appends to it
+        resources={"metadata": {"path": str(nb_path.parent)}},
+    )
+    with patched_environ(kernel_env()):
+        try:
+            client.execute()
+        except CellExecutionError:
+            raise _cell_error(nb) from None
+    after = notebook_text(normalise(nb))
+    if after == before:
+        return False
+    if write:
+        write_text(nb_path, after)
+    return True
+
+
+def normalise(nb: Any, extra_prefixes: tuple[str, ...] = ()) -> Any:
+    """Strip what varies run to run: timings, cell ids papermill invents, absolute paths."""
+    meta = nb.metadata.get("papermill")
+    if meta is not None:
+        for key in _VOLATILE_PAPERMILL_KEYS:
+            meta.pop(key, None)
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if INJECTED_TAG in cell.metadata.get("tags", []):
+            cell["id"] = INJECTED_TAG  # papermill gives it a fresh random uuid each run
+        elif "id" not in cell:
+            cell["id"] = f"cell-{index}"
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                _strip_paths(output, (*extra_prefixes, *_prefixes(None)))
+    return nb
+
+
+def _prefixes(reports_dir: Path | None) -> tuple[str, ...]:
+    """Absolute folder prefixes to cut from outputs, longest first so nested ones go first."""
+    found = {str(config.ROOT) + os.sep, sys.prefix + os.sep}
+    if reports_dir is not None:
+        found.add(str(reports_dir) + os.sep)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _strip_paths(output: Any, prefixes: tuple[str, ...]) -> None:
+    """Make paths in an output's text relative (warnings and tracebacks print absolute ones)."""
+
+    def fix(text: Any) -> Any:
+        if isinstance(text, list):
+            return [fix(t) for t in text]
+        if not isinstance(text, str):
+            return text
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return text
+
+    if "text" in output:
+        output["text"] = fix(output["text"])
+    if "traceback" in output:
+        output["traceback"] = fix(output["traceback"])
+    if "evalue" in output:
+        output["evalue"] = fix(output["evalue"])
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") or mime == "image/svg+xml":
+            output["data"][mime] = fix(value)
+
+
+def notebook_text(nb: Any) -> str:
+    """Serialise a notebook exactly as Jupyter saves it (indent 1, sorted keys, final newline)."""
+    import nbformat
+
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_notebook(nb: Any, path: Path) -> None:
+    """Atomically write a notebook in Jupyter's own format."""
+    write_text(Path(path), notebook_text(nb))
+
+
+def _cell_error(nb: Any) -> Exception:
+    """The first error output of an executed notebook, as papermill reports it."""
+    from papermill.exceptions import PapermillExecutionError
+
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return PapermillExecutionError(
+                    index,
+                    cell.get("execution_count"),
+                    cell.source,
+                    output.get("ename", ""),
+                    output.get("evalue", ""),
+                    output.get("traceback", []),
+                )
+    return RuntimeError("the kernel failed before any cell reported an error")
+
+
+def describe_failure(exc: BaseException, nb_path: Path) -> str:
+    """Name the failing cell (number in the notebook as committed, first line) and the error."""
+    from papermill.exceptions import PapermillExecutionError
+
+    source = getattr(exc, "source", None)
+    if isinstance(exc, PapermillExecutionError) or source is not None:
+        number = _cell_number(nb_path, source or "", getattr(exc, "cell_index", None))
+        first = next((ln for ln in str(source or "").splitlines() if ln.strip()), "")
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = getattr(exc, "evalue", "")
+        error = f"{ename}: {evalue}" if evalue else str(ename)
+        at = _failing_line(getattr(exc, "traceback", None) or [])
+        return f"cell {number} ({first.strip()!r}) raised {error}" + (f" {at}" if at else "")
+    text = str(exc).strip()
+    last = text.splitlines()[-1] if text else type(exc).__name__
+    return f"{type(exc).__name__}: {last}"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)")
+_ARROW = re.compile(r"^-*> *(\d+) (.*)$")
+
+
+def _failing_line(traceback: list[str]) -> str:
+    """'at line N: code' for the line of the cell itself that raised, from IPython's traceback."""
+    lines = _ANSI.sub("", "\n".join(traceback)).splitlines()
+    for index, line in enumerate(lines):
+        if _CELL_FRAME.match(line.strip()):
+            for later in lines[index + 1 :]:
+                arrow = _ARROW.match(later.strip())
+                if arrow:
+                    return f"at line {arrow.group(1)}: {arrow.group(2).strip()}"
+            break
+    return ""
+
+
+def _cell_number(nb_path: Path, source: str, fallback_index: int | None) -> str:
+    """1-based cell number in the notebook as written (papermill's index counts its own cell)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+        for index, cell in enumerate(nb.cells):
+            if cell.source == source:
+                return str(index + 1)
+    except Exception:  # the number is a courtesy; never let it hide the real error
+        pass
+    return "?" if fallback_index is None else str(fallback_index + 1)

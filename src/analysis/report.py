@@ -1,0 +1,417 @@
+"""`analysis report`: clean, run every notebook, export HTML and swap the result in when complete.
+
+Safe to run unattended: a lock keeps runs apart; everything is built in a staging folder beside
+reports/ and swapped in only when complete, so a failure or a killed run leaves the last good
+report as it was; every run appends one line to logs/report-runs.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+from analysis.params import CliValue, check_parameters, load_params_file, notebook_parameters
+from analysis.runlock import LockBusy, run_lock
+
+STAGING_NAME = ".report-build"
+BACKUP_NAME = ".report-old"
+LOCK_NAME = ".report.lock"
+LOG_PATH = Path("logs") / "report-runs.log"
+FIGURES = "figures"
+FINDING_TAG = "finding"
+# Parameters the runner sets itself: a user value would send figures outside the report.
+RUNNER_PARAMETERS = {"figures_dir": FIGURES}
+
+
+class Interrupted(BaseException):
+    """SIGTERM/SIGHUP during a run: unwinds like KeyboardInterrupt so staging is removed."""
+
+
+class NotebookFailed(Exception):
+    """A notebook raised: the message names the notebook and the cell."""
+
+
+@dataclass
+class Layout:
+    """Where a run reads and writes: all beside the reports folder, so tests can relocate it."""
+
+    out: Path
+    notebooks_dir: Path
+    workspace: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.workspace = self.out.parent
+
+    @property
+    def staging(self) -> Path:
+        """The fixed build folder (a fixed name keeps paths in outputs the same run to run)."""
+        return self.workspace / STAGING_NAME
+
+    @property
+    def backup(self) -> Path:
+        """Where the previous reports wait during the swap."""
+        return self.workspace / BACKUP_NAME
+
+    @property
+    def lock(self) -> Path:
+        """The lock file that keeps two runs apart."""
+        return self.workspace / LOCK_NAME
+
+    @property
+    def log(self) -> Path:
+        """The run log: outside reports/ so that a swap never loses it."""
+        return self.workspace / LOG_PATH
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `analysis report`."""
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (repeatable); checked against each notebook's defaults",
+    )
+    parser.add_argument(
+        "--params-file", type=Path, help="YAML mapping of parameters (-p values win over it)"
+    )
+    parser.add_argument(
+        "--notebook",
+        dest="notebooks",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this notebook (stem or file name; repeatable); reports/ then holds only it",
+    )
+    parser.add_argument(
+        "--notebooks-dir",
+        type=Path,
+        default=config.NOTEBOOKS,
+        help="folder of notebooks to run (default: notebooks/)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=config.REPORTS,
+        help="reports folder (default: reports/); staging, lock and logs/ sit beside it",
+    )
+    parser.add_argument(
+        "--no-clean",
+        action="store_true",
+        help="use data/processed as it is: skip `clean` and the synthetic extract",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `analysis report`."""
+    from analysis.cli import UsageError
+
+    layout = Layout(out=config.resolve(args.out), notebooks_dir=config.resolve(args.notebooks_dir))
+    notebooks = select_notebooks(layout.notebooks_dir, args.notebooks)
+    given: dict[str, Any] = load_params_file(args.params_file) if args.params_file else {}
+    # -p values stay strings here; they are converted to each default's type when checked.
+    given.update({name: CliValue(value) for name, value in args.parameters})
+    for name in given:
+        if name in RUNNER_PARAMETERS:
+            raise UsageError(f"parameter {name!r} is set by the report runner; leave it out")
+    try:
+        with run_lock(layout.lock):
+            return build(layout, notebooks, given, clean=not args.no_clean)
+    except LockBusy as exc:
+        print(f"analysis report: {exc}; nothing was changed", file=sys.stderr)
+        _append_log(layout, {"outcome": "skipped", "message": str(exc)})
+        return 1
+
+
+def select_notebooks(folder: Path, names: Sequence[str]) -> list[Path]:
+    """The notebooks to run, sorted: every *.ipynb in folder, or only the named ones."""
+    from analysis.cli import UsageError
+
+    found = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    if not found:
+        raise UsageError(f"no notebooks in {config.relative_to_root(folder)}")
+    if not names:
+        return found
+    by_name = {p.stem: p for p in found} | {p.name: p for p in found}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        known = ", ".join(p.stem for p in found)
+        raise UsageError(f"unknown notebook {', '.join(map(repr, unknown))}; known: {known}")
+    return sorted({by_name[n] for n in names})
+
+
+def build(layout: Layout, notebooks: list[Path], given: Mapping[str, Any], clean: bool) -> int:
+    """Build the whole report under the lock; return the exit status."""
+    from analysis.cli import UsageError
+    from analysis.errors import DataError
+
+    started = _now()
+    entry: dict[str, Any] = {"start": started, "notebooks": [p.stem for p in notebooks]}
+    note = recover(layout)
+    if note:
+        print(f"analysis report: {note}", file=sys.stderr)
+        entry["recovered"] = note
+    try:
+        # Parameters first: a wrong name or type must stop the run before anything is written.
+        per_notebook = check_parameters(notebooks, given, RUNNER_PARAMETERS)
+    except UsageError as exc:
+        entry.update(outcome="usage error", message=str(exc))
+        _append_log(layout, entry)
+        raise
+    swapped = False
+    try:
+        with _signals_raise():
+            _build_into_staging(layout, notebooks, per_notebook, clean, entry)
+            with _signals_blocked():  # only SIGKILL can split the swap, and recover() repairs that
+                swap_in(layout)
+                swapped = True
+    except (KeyboardInterrupt, Interrupted) as exc:
+        if not swapped:
+            reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+            _fail(layout, entry, "interrupted", reason, None)
+            return 130
+        entry["note"] = "a stop signal arrived just after the report was complete"
+    except (DataError, NotebookFailed) as exc:
+        return _fail(layout, entry, "failed", str(exc), exc if isinstance(exc, DataError) else None)
+    except BaseException as exc:
+        _fail(layout, entry, "failed", f"{type(exc).__name__}: {exc}", None)
+        raise
+    entry.update(outcome="ok", end=_now())
+    _append_log(layout, entry)
+    count = len(notebooks)
+    where = config.relative_to_root(layout.out)
+    print(f"wrote {where}/index.html: {count} report{'s' if count != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def _fail(
+    layout: Layout, entry: dict[str, Any], outcome: str, message: str, reraise: Exception | None
+) -> int:
+    """Remove the staging folder, log the outcome and say that the last report is untouched."""
+    recover(layout)  # also puts the last report back if the swap itself was cut short
+    entry.update(outcome=outcome, end=_now(), message=message)
+    _append_log(layout, entry)
+    where = config.relative_to_root(layout.out)
+    kept = (
+        f"the previous report in {where}/ is untouched"
+        if (layout.out / "index.html").exists()
+        else f"no report was written to {where}/"
+    )
+    if reraise is not None:
+        # The CLI prints a DataError's problems in the project's usual format.
+        print(f"analysis report: stopped; {kept}", file=sys.stderr)
+        raise reraise
+    print(f"analysis report: {message}", file=sys.stderr)
+    print(f"analysis report: {kept}", file=sys.stderr)
+    return 1
+
+
+def recover(layout: Layout) -> str | None:
+    """Tidy after a run that was killed (we hold the lock, so nobody else is building)."""
+    notes = []
+    if layout.backup.exists():
+        if layout.out.exists():
+            shutil.rmtree(layout.backup)  # the swap finished; only the clean-up was cut short
+        else:
+            os.rename(layout.backup, layout.out)  # killed mid-swap: put the last report back
+            notes.append("restored the previous report after an interrupted swap")
+    if layout.staging.exists():
+        shutil.rmtree(layout.staging)
+        notes.append("removed the staging folder of an interrupted run")
+    return "; ".join(notes) or None
+
+
+def swap_in(layout: Layout) -> None:
+    """Replace reports/ by the complete staging folder: two renames, then drop the old one."""
+    if layout.backup.exists():
+        shutil.rmtree(layout.backup)
+    if layout.out.exists():
+        os.rename(layout.out, layout.backup)
+    os.rename(layout.staging, layout.out)
+    shutil.rmtree(layout.backup, ignore_errors=True)
+
+
+def _build_into_staging(
+    layout: Layout,
+    notebooks: list[Path],
+    per_notebook: Mapping[Path, dict[str, Any]],
+    clean: bool,
+    entry: dict[str, Any],
+) -> None:
+    """Clean, run and export everything into the staging folder; note facts in the log entry."""
+    from analysis import html_export, notebook_run, provenance
+
+    staging = layout.staging
+    (staging / FIGURES).mkdir(parents=True)
+    (staging / ".gitkeep").touch()
+    if clean:
+        _prepare_data(per_notebook)
+
+    effective = {p: notebook_parameters(p) | per_notebook[p] for p in notebooks}
+    inputs = provenance.hash_inputs(_input_paths(notebooks, effective))
+    data = provenance.manifest(inputs, {p.stem: effective[p] for p in notebooks})
+    footer = provenance.footer_html(data)
+    entry.update(
+        commit=data["git"]["commit"],
+        dirty=data["git"]["dirty"],
+        inputs_digest=data["inputs_digest"],
+        inputs=inputs,
+    )
+
+    entries = []
+    for path in notebooks:
+        print(f"running {config.relative_to_root(path)}", file=sys.stderr)
+        out_nb = staging / f"{path.stem}.ipynb"
+        try:
+            nb = notebook_run.execute(path, out_nb, per_notebook[path], staging)
+        except Exception as exc:
+            where = config.relative_to_root(path)
+            detail = notebook_run.describe_failure(exc, path)
+            raise NotebookFailed(f"notebook {where} failed: {detail}") from exc
+        title = notebook_title(nb, path.stem)
+        try:
+            page = html_export.notebook_to_html(without_injected_cell(nb), title, footer)
+        except ValueError as exc:  # e.g. a figure without alt text cannot be published
+            where = config.relative_to_root(path)
+            raise NotebookFailed(f"notebook {where}: cannot publish it as HTML: {exc}") from exc
+        (staging / f"{path.stem}.html").write_text(page, encoding="utf-8", newline="\n")
+        entries.append(
+            {
+                "title": title,
+                "href": f"{path.stem}.html",
+                "thumbnail": thumbnail(staging / FIGURES, path.stem),
+                "finding": finding(nb),
+            }
+        )
+    index = html_export.index_to_html(entries, footer)
+    (staging / "index.html").write_text(index, encoding="utf-8", newline="\n")
+    (staging / "manifest.json").write_text(
+        provenance.manifest_text(data), encoding="utf-8", newline="\n"
+    )
+
+
+def _prepare_data(per_notebook: Mapping[Path, dict[str, Any]]) -> None:
+    """Rebuild data/processed: the metric table, and the synthetic extract if a notebook uses it."""
+    from analysis.clean import clean
+
+    clean(config.DATA_RAW, config.DATA_PROCESSED)
+    wants_extract = any("extract_dir" in notebook_parameters(p) for p in per_notebook)
+    if wants_extract:
+        from analysis import synth
+
+        # The same seed as `make synth`, so the report and the committed notebooks agree.
+        synth.write(synth.generate(synth.DEFAULT_SEED), config.SYNTHETIC_EXTRACT)
+
+
+def _input_paths(notebooks: list[Path], effective: Mapping[Path, dict[str, Any]]) -> list[Path]:
+    """Every input: raw data, the notebooks, and what their path parameters point at."""
+    paths = [config.DATA_RAW, *notebooks]
+    for values in effective.values():
+        for name, value in values.items():
+            is_path = name.endswith(("_path", "_dir")) and name not in RUNNER_PARAMETERS
+            if is_path and isinstance(value, str) and value:
+                paths.append(config.resolve(value))
+    return paths
+
+
+def without_injected_cell(nb: Any) -> Any:
+    """A copy without papermill's parameters cell, so cell numbers match the notebook as written."""
+    import copy
+
+    from analysis.notebook_run import INJECTED_TAG
+
+    clone = copy.deepcopy(nb)
+    clone.cells = [c for c in clone.cells if INJECTED_TAG not in c.metadata.get("tags", [])]
+    return clone
+
+
+def notebook_title(nb: Any, default: str) -> str:
+    """The first markdown heading of a notebook, without its #s."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return default
+
+
+def finding(nb: Any) -> str | None:
+    """The markdown shown by the cell tagged `finding`, if any."""
+    for cell in nb.cells:
+        if FINDING_TAG in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    return (text if isinstance(text, str) else "".join(text)).strip()
+    return None
+
+
+def thumbnail(figures: Path, stem: str) -> str | None:
+    """The first PNG this notebook saved, as a path relative to the report folder."""
+    for png in sorted(figures.glob("*.png")):
+        rest = png.name[len(stem) :]
+        if png.name.startswith(stem) and rest[:1] in ("-", "_", "."):
+            return f"{FIGURES}/{png.name}"
+    return None
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception so a stopped run still cleans up."""
+
+    def handler(signum: int, _frame: object) -> None:
+        raise Interrupted(f"stopped by signal {signal.Signals(signum).name}")
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """Hold back SIGINT, SIGTERM and SIGHUP for the block; they are delivered when it ends."""
+    stoppers = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, stoppers)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _now() -> str:
+    """Wall-clock time for the run log only (never written into reports/)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _append_log(layout: Layout, entry: Mapping[str, Any]) -> None:
+    """Append one JSON line; one write call, so concurrent appends do not interleave."""
+    record = {"pid": os.getpid(), **entry}
+    record.setdefault("end", _now())
+    line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        layout.log.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(layout.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError as exc:  # a log we cannot write must not turn a good build into a failure
+        print(f"analysis report: could not write the run log: {exc}", file=sys.stderr)

@@ -1,0 +1,402 @@
+"""The report runner on small fixture notebooks: parameters, failures, kills, the lock."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import config, notebook_run, params, provenance, report
+from analysis.runlock import run_lock
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+GOOD, FAILING, SLOW = FIXTURES / "good", FIXTURES / "failing", FIXTURES / "slow"
+
+
+def run_report(workspace: Path, notebooks: Path, *extra: str, timeout: float = 180):
+    """`python -m analysis report` on fixture notebooks, writing under `workspace`."""
+    cmd = [sys.executable, "-m", "analysis", "report", "--no-clean"]
+    cmd += ["--notebooks-dir", str(notebooks), "--out", str(workspace / "reports"), *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def start_report(workspace: Path, notebooks: Path, *extra: str) -> subprocess.Popen:
+    """The same, in the background."""
+    cmd = [sys.executable, "-m", "analysis", "report", "--no-clean"]
+    cmd += ["--notebooks-dir", str(notebooks), "--out", str(workspace / "reports"), *extra]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def log_lines(workspace: Path) -> list[dict]:
+    """The run log's records."""
+    path = workspace / "logs" / "report-runs.log"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def wait_for(path: Path, seconds: float = 60) -> None:
+    """Wait until a file exists and is not empty."""
+    deadline = time.monotonic() + seconds
+    while not (path.exists() and path.stat().st_size):
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.1)
+
+
+def end_process(pid: int) -> None:
+    """Kill a kernel the test's own runner started (it is orphaned when the runner is killed)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A complete report built once from the good fixtures (reused, never modified)."""
+    workspace = tmp_path_factory.mktemp("good")
+    done = run_report(workspace, GOOD, "-p", "repeats", "4")
+    assert done.returncode == 0, done.stderr
+    return workspace, snapshot(workspace / "reports")
+
+
+@pytest.fixture
+def previous(tmp_path, good_build) -> Path:
+    """A workspace holding a previous complete report, to be protected by later runs."""
+    _, files = good_build
+    for name, data in files.items():
+        (tmp_path / "reports" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "reports" / name).write_bytes(data)
+    return tmp_path
+
+
+# --- a good run ------------------------------------------------------------------------------
+
+
+def test_good_run_writes_complete_report(good_build):
+    workspace, files = good_build
+    assert set(files) == {
+        ".gitkeep",
+        "01_alpha.ipynb",
+        "01_alpha.html",
+        "02_beta.ipynb",
+        "02_beta.html",
+        "figures/01_alpha-bars.png",
+        "figures/02_beta-bars.png",
+        "index.html",
+        "manifest.json",
+    }
+    index = files["index.html"].decode()
+    assert '<a href="01_alpha.html">Alpha: a fixture report</a>' in index
+    assert 'src="figures/02_beta-bars.png"' in index
+    # The finding comes from the executed notebook, so it reflects the -p value (4 bars).
+    assert "Peterborough: 4 bars, the last 6.0." in index
+    assert "def " not in files["01_alpha.html"].decode()  # no code in the HTML
+    assert not (workspace / report.STAGING_NAME).exists()
+    [entry] = log_lines(workspace)
+    assert entry["outcome"] == "ok" and entry["inputs_digest"]
+
+
+def test_manifest_records_commit_inputs_parameters_versions(good_build):
+    _, files = good_build
+    text = files["manifest.json"].decode()
+    data = json.loads(text)
+    assert text == provenance.manifest_text(data)  # sorted keys, indent 2, final newline
+    assert data["parameters"]["01_alpha"] == {
+        "authority": "Peterborough",
+        "figures_dir": "figures",
+        "repeats": 4,
+        "scale": 1.5,
+    }
+    nb_key = "tests/fixtures/notebooks/good/01_alpha.ipynb"
+    assert data["inputs"][nb_key] == provenance.sha256_file(GOOD / "01_alpha.ipynb")
+    assert set(data["packages"]) >= {"python", "pandas", "matplotlib", "papermill", "analysis"}
+    assert set(data["git"]) == {"commit", "dirty"}
+    assert data["inputs_digest"] in files["01_alpha.html"].decode()  # the footer
+
+
+def test_outputs_hold_no_absolute_paths_or_timings(good_build):
+    workspace, files = good_build
+    for name, data in files.items():
+        if name.endswith((".ipynb", ".html", ".json")):
+            text = data.decode()
+            assert str(workspace) not in text, name
+            assert str(config.ROOT) not in text, name
+            assert "start_time" not in text and "duration" not in text, name
+
+
+def test_same_inputs_same_bytes_in_another_folder(tmp_path):
+    # Two builds at once (not against the shared build: a commit made meanwhile changes the
+    # manifest), in folders whose paths differ in length.
+    workspaces = [tmp_path / "one", tmp_path / "another-folder"]
+    runs = [start_report(w, GOOD, "-p", "repeats", "4") for w in workspaces]
+    for run in runs:
+        _, err = run.communicate(timeout=180)
+        assert run.returncode == 0, err
+    first, again = (snapshot(w / "reports") for w in workspaces)
+    assert again.keys() == first.keys()
+    assert [n for n in first if first[n] != again[n]] == []
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+
+def test_unknown_parameter_is_refused_before_any_notebook_runs(previous):
+    before = snapshot(previous / "reports")
+    done = run_report(previous, GOOD, "-p", "colour", "red")
+    assert done.returncode == 2
+    assert "unknown parameter 'colour'" in done.stderr
+    assert "repeats" in done.stderr  # says which names exist
+    assert "running" not in done.stderr
+    assert snapshot(previous / "reports") == before
+
+
+def test_wrong_type_is_refused_naming_the_parameter(previous):
+    done = run_report(previous, GOOD, "-p", "repeats", "three")
+    assert done.returncode == 2
+    assert "parameter 'repeats' expects int" in done.stderr
+    assert "'three'" in done.stderr
+
+
+def test_wrong_type_in_params_file_is_refused(previous):
+    yaml_file = previous / "params.yaml"
+    yaml_file.write_text("scale: 2\nauthority: 7\n")
+    done = run_report(previous, GOOD, "--params-file", str(yaml_file))
+    assert done.returncode == 2
+    assert "parameter 'authority' expects str" in done.stderr
+    assert "scale" not in done.stderr  # an int where a float is expected is fine
+
+
+def test_figures_dir_belongs_to_the_runner(previous):
+    done = run_report(previous, GOOD, "-p", "figures_dir", "/tmp/elsewhere")
+    assert done.returncode == 2
+    assert "figures_dir" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "default", "from_cli", "expected"),
+    [
+        ("4", 3, True, 4),
+        ("2.5", 1.5, True, 2.5),
+        ("no", True, True, False),
+        ("Fenland", "Peterborough", True, "Fenland"),
+        ("12", "Peterborough", True, "12"),  # a text default keeps digits as text
+        (2, 1.5, False, 2.0),
+        ("[1, 2]", [0], True, [1, 2]),
+    ],
+)
+def test_convert_accepts_values_of_the_defaults_type(value, default, from_cli, expected):
+    got = params.convert("x", value, default, from_cli)
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "default", "from_cli"),
+    [("4.5", 3, True), ("maybe", True, True), (True, 3, False), ("3", 3, False), (3, "a", False)],
+)
+def test_convert_refuses_values_of_another_type(value, default, from_cli):
+    from analysis.cli import UsageError
+
+    with pytest.raises(UsageError, match="parameter 'x' expects"):
+        params.convert("x", value, default, from_cli)
+
+
+def test_select_notebooks_by_stem_or_file_name_and_refuse_unknown_ones():
+    from analysis.cli import UsageError
+
+    assert report.select_notebooks(GOOD, ["02_beta.ipynb", "01_alpha", "02_beta"]) == [
+        GOOD / "01_alpha.ipynb",
+        GOOD / "02_beta.ipynb",
+    ]
+    with pytest.raises(UsageError, match="unknown notebook 'gamma'; known: 01_alpha, 02_beta"):
+        report.select_notebooks(GOOD, ["gamma"])
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_report(previous):
+    before = snapshot(previous / "reports")
+    done = run_report(previous, FAILING)
+    assert done.returncode == 1
+    message = done.stderr
+    assert "02_boom.ipynb" in message
+    assert "cell 4" in message  # numbered as in the notebook, not counting papermill's cell
+    assert 'counts = {"a": 1}' in message  # the cell's first line
+    assert "KeyError" in message and "no such team" in message
+    assert 'at line 2: missing = counts["no such team"]' in message
+    assert "untouched" in message
+    assert snapshot(previous / "reports") == before
+    assert not (previous / report.STAGING_NAME).exists()
+    entry = log_lines(previous)[-1]
+    assert entry["outcome"] == "failed" and "02_boom.ipynb" in entry["message"]
+    assert entry["inputs"]["tests/fixtures/notebooks/failing/02_boom.ipynb"]  # hashes logged
+
+
+def test_figure_without_alt_text_fails_the_run(previous):
+    before = snapshot(previous / "reports")
+    done = run_report(previous, FIXTURES / "noalt")
+    assert done.returncode == 1
+    assert "01_noalt.ipynb: cannot publish it as HTML" in done.stderr
+    assert "alt text in cell 3" in done.stderr  # numbered as written, not counting papermill's
+    assert snapshot(previous / "reports") == before
+
+
+def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous, monkeypatch):
+    from analysis.errors import DataError
+
+    raw = previous / "raw"
+    raw.mkdir()
+    good = (config.DATA_RAW / "cabinet_report_2012-07-10.csv").read_text().splitlines()
+    header, first = good[0], good[1]
+    (raw / "bad.csv").write_text(f"{header}\n{first.replace(',235,', ',lots,')}\n")
+    monkeypatch.setattr(config, "DATA_RAW", raw)
+    monkeypatch.setattr(config, "DATA_PROCESSED", previous / "processed")
+    before = snapshot(previous / "reports")
+    layout = report.Layout(out=previous / "reports", notebooks_dir=GOOD)
+    with pytest.raises(DataError, match=r"bad\.csv:2"):
+        report.build(layout, sorted(GOOD.glob("*.ipynb")), {}, clean=True)
+    assert snapshot(previous / "reports") == before
+    assert not layout.staging.exists() and not (previous / "processed").exists()
+    assert log_lines(previous)[-1]["outcome"] == "failed"
+
+
+def test_killed_run_keeps_previous_report_and_next_run_recovers(previous):
+    before = snapshot(previous / "reports")
+    pid_file = previous / "kernel.pid"
+    runner = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
+    try:
+        wait_for(pid_file)  # the notebook is running inside the staging build
+        assert (previous / report.STAGING_NAME).exists()
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)
+    finally:
+        runner.kill()
+        runner.communicate()
+        if pid_file.exists():
+            end_process(int(pid_file.read_text()))
+    assert snapshot(previous / "reports") == before
+    assert (previous / report.STAGING_NAME).exists()  # stale, as a real kill would leave it
+
+    done = run_report(previous, GOOD, "-p", "repeats", "4")
+    assert done.returncode == 0, done.stderr
+    assert "interrupted run" in done.stderr
+    assert not (previous / report.STAGING_NAME).exists()
+    assert snapshot(previous / "reports").keys() == before.keys()  # a complete report again
+    assert "recovered" in log_lines(previous)[-1]
+
+
+def test_terminated_run_cleans_up_and_exits_non_zero(previous):
+    before = snapshot(previous / "reports")
+    pid_file = previous / "kernel.pid"
+    runner = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
+    try:
+        wait_for(pid_file)
+        runner.send_signal(signal.SIGTERM)
+        _, err = runner.communicate(timeout=60)
+    finally:
+        runner.kill()
+        if pid_file.exists():
+            end_process(int(pid_file.read_text()))
+    assert runner.returncode == 130
+    assert "SIGTERM" in err and "untouched" in err
+    assert snapshot(previous / "reports") == before
+    assert not (previous / report.STAGING_NAME).exists()
+    assert log_lines(previous)[-1]["outcome"] == "interrupted"
+
+
+def test_second_run_exits_at_once_while_one_holds_the_lock(previous):
+    before = snapshot(previous / "reports")
+    with run_lock(previous / report.LOCK_NAME):
+        started = time.monotonic()
+        done = run_report(previous, GOOD, timeout=60)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 1
+    assert "another report run is in progress" in done.stderr
+    assert f"process {os.getpid()}" in done.stderr
+    assert elapsed < 15  # no kernel was started (a build takes longer than this)
+    assert snapshot(previous / "reports") == before
+    assert log_lines(previous)[-1]["outcome"] == "skipped"
+
+
+def test_recover_puts_back_reports_after_a_kill_mid_swap(tmp_path):
+    layout = report.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
+    layout.backup.mkdir()
+    (layout.backup / "index.html").write_text("last good")
+    layout.staging.mkdir()
+    note = report.recover(layout)
+    assert (layout.out / "index.html").read_text() == "last good"
+    assert not layout.backup.exists() and not layout.staging.exists()
+    assert note and "restored" in note
+
+
+def test_swap_replaces_reports_and_leaves_no_backup(tmp_path):
+    layout = report.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
+    layout.out.mkdir()
+    (layout.out / "old.html").write_text("old")
+    layout.staging.mkdir()
+    (layout.staging / "new.html").write_text("new")
+    report.swap_in(layout)
+    assert [p.name for p in layout.out.iterdir()] == ["new.html"]
+    assert not layout.backup.exists() and not layout.staging.exists()
+
+
+# --- normalising executed notebooks ----------------------------------------------------------
+
+
+def test_normalise_strips_timings_random_ids_and_paths():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {
+        "start_time": "2026-01-01T00:00:00",
+        "end_time": "2026-01-01T00:00:05",
+        "duration": 5.0,
+        "input_path": "/abs/in.ipynb",
+        "output_path": "/abs/out.ipynb",
+        "parameters": {"repeats": 4},
+    }
+    injected = nbformat.v4.new_code_cell("repeats = 4")
+    injected.metadata["tags"] = ["injected-parameters"]
+    injected.metadata["papermill"] = {"duration": 0.1, "status": "completed"}
+    injected.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00"}
+    warn = nbformat.v4.new_output(
+        "stream", name="stderr", text=f"{config.ROOT}/src/analysis/x.py:3: UserWarning: careful\n"
+    )
+    code = nbformat.v4.new_code_cell("x = 1", outputs=[warn])
+    nb.cells = [injected, code]
+    out = notebook_run.normalise(nb)
+    assert out.metadata.papermill == {"parameters": {"repeats": 4}}
+    assert out.cells[0]["id"] == "injected-parameters"
+    assert "papermill" not in out.cells[0].metadata and "execution" not in out.cells[0].metadata
+    assert out.cells[1].outputs[0]["text"] == "src/analysis/x.py:3: UserWarning: careful\n"
+
+
+def test_execute_in_place_is_stable(tmp_path):
+    nb_path = tmp_path / "01_alpha.ipynb"
+    nb_path.write_bytes((GOOD / "01_alpha.ipynb").read_bytes())
+    assert notebook_run.execute_in_place(nb_path) is True  # fixtures are stored without outputs
+    first = nb_path.read_bytes()
+    assert notebook_run.execute_in_place(nb_path) is False
+    assert nb_path.read_bytes() == first
+    assert first.endswith(b"}\n") and first.startswith(b'{\n "cells": [\n  {')  # Jupyter's format
+    nb = nbformat.reads(first.decode(), as_version=4)
+    assert nb.cells[3].outputs[0]["data"]["text/markdown"] == "Peterborough: 3 bars, the last 4.5."
+
+
+def test_provenance_outside_a_checkout_says_unknown(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    assert provenance.git_state() == {"commit": "unknown", "dirty": "unknown"}
+    footer = provenance.footer_html(provenance.manifest({}, {}, versions={"pandas": "2.2"}))
+    assert "commit unknown" in footer and "pandas 2.2" in footer
