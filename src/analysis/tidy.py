@@ -79,8 +79,12 @@ def validate(
         elif metric.unit == "count" and value != int(value):
             bad("value", "a whole number for a count")
         den = row["denominator"]
-        if not _missing(den) and not _missing(value) and (den < value or den != int(den)):
-            bad("denominator", "a whole number no smaller than the value")
+        if not _missing(den) and (
+            den != int(den)
+            or den < 0
+            or (metric.unit == "count" and not _missing(value) and den < value)
+        ):
+            bad("denominator", "a whole number (for a count, no smaller than the value)")
     reported: set = set()
     for cols, what in (
         (KEY, "period"),
