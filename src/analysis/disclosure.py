@@ -1,0 +1,80 @@
+"""Disclosure control for figures computed from case-level records, applied before publishing.
+
+Counts from 1 to the threshold could identify a child, so they are published as suppressed:
+value empty, qualifier "suppressed", never shown as 0. Zero is published (nobody to identify).
+A rate or ratio is suppressed with its parts: a percentage whose numerator or denominator count
+lies in 1..threshold, and a caseload per worker whose team's open-case count does, since the
+ratio times the (knowable) number of workers would give the small count back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import catalogue, tidy
+
+DEFAULT_THRESHOLD = 5
+
+
+def small(counts: pd.Series | np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> np.ndarray:
+    """True where a count is from 1 to the threshold (NaN is not small: there is no count)."""
+    c = np.asarray(counts, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (c >= 1) & (c <= threshold)
+
+
+def suppress(
+    table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, complements: bool = False
+) -> pd.DataFrame:
+    """A copy of a tidy table with small counts and the rates and ratios built on them suppressed.
+
+    Reads the optional `numerator` column (the count behind a rate or ratio, which analysis.kpis
+    adds and which is never written) and the `denominator` column.
+
+    With `complements`, a small difference is protected too: when the late ones (completed minus
+    on time) number 1 to the threshold, the share on time and the on-time count are suppressed,
+    since either, with the completed count, gives the small number away.
+    """
+    if threshold < 1:
+        raise ValueError(f"threshold must be at least 1, not {threshold}")
+    out = table.copy()
+    units = out["metric"].map(lambda m: catalogue.get(m).unit)
+    numerator = out["numerator"] if "numerator" in out else pd.Series(np.nan, index=out.index)
+    hide = (units == "count").to_numpy() & small(out["value"], threshold)
+    hide |= (units != "count").to_numpy() & (
+        small(numerator, threshold) | small(out["denominator"], threshold)
+    )
+    if complements:
+        hide |= _small_complements(out, numerator, threshold)
+    out.loc[hide, "value"] = np.nan
+    out.loc[hide, "qualifier"] = tidy.SUPPRESSED
+    # The denominator of a suppressed rate may itself be small; a published denominator must
+    # never be a small count either.
+    den_small = small(out["denominator"], threshold)
+    out.loc[den_small, "denominator"] = np.nan
+    if "numerator" in out:
+        out["numerator"] = np.nan  # internal: never leaves the function un-suppressed
+    return out
+
+
+def _small_complements(table: pd.DataFrame, numerator: pd.Series, threshold: int) -> np.ndarray:
+    """Rates whose denominator minus numerator is small, and the on-time counts beside them."""
+    rates = table["metric"].str.endswith("_pct").to_numpy()
+    rate_hit = rates & small(table["denominator"] - numerator, threshold)
+    hit = table.loc[rate_hit, ["metric", "scope", "period"]]
+    keys = set(
+        zip(hit["metric"].str.removesuffix("_pct"), hit["scope"], hit["period"], strict=True)
+    )
+    counts = [
+        (m, s, p) in keys
+        for m, s, p in zip(table["metric"], table["scope"], table["period"], strict=True)
+    ]
+    return rate_hit | np.asarray(counts, dtype=bool)
+
+
+def published_counts_ok(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True when no count (value or denominator) in the table lies in 1..threshold."""
+    units = table["metric"].map(lambda m: catalogue.get(m).unit)
+    counts = table.loc[units == "count", "value"]
+    return not (small(counts, threshold).any() or small(table["denominator"], threshold).any())

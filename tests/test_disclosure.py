@@ -1,0 +1,146 @@
+"""Disclosure control: no published count from 1 to the threshold, nor anything built on one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import disclosure, extract, kpis, synth, tidy
+from analysis.cli import main
+
+
+def row(metric: str, value: float, denominator=np.nan, numerator=np.nan, scope="service"):
+    return {
+        "metric": metric,
+        "scope": scope,
+        "period": f"{metric} {value} {denominator}",
+        "period_start": pd.Timestamp("2012-04-01"),
+        "period_end": pd.Timestamp("2012-04-30"),
+        "date_quality": "exact",
+        "value": value,
+        "unit": "",
+        "qualifier": "",
+        "denominator": denominator,
+        "source": "x",
+        "source_ref": "y",
+        "numerator": numerator,
+    }
+
+
+def test_counts_from_one_to_the_threshold_are_suppressed_not_zeroed():
+    table = pd.DataFrame([row("open_cin_cases", v) for v in (0, 1, 3, 5, 6, 120)])
+    out = disclosure.suppress(table, threshold=5)
+    assert out["value"].tolist()[:1] == [0]
+    assert out["value"].isna().tolist() == [False, True, True, True, False, False]
+    assert out["qualifier"].tolist() == ["", "suppressed", "suppressed", "suppressed", "", ""]
+    assert out.loc[5, "value"] == 120
+
+
+def test_rates_follow_their_numerator_and_denominator():
+    pct = "initial_assessments_on_time_pct"
+    table = pd.DataFrame(
+        [
+            row(pct, 100.0, denominator=4, numerator=4),  # small denominator
+            row(pct, 10.0, denominator=30, numerator=3),  # small numerator
+            row(pct, 0.0, denominator=30, numerator=0),  # none on time: 0 identifies nobody
+            row(pct, 90.0, denominator=30, numerator=27),
+        ]
+    )
+    out = disclosure.suppress(table)
+    assert out["qualifier"].tolist() == ["suppressed", "suppressed", "", ""]
+    assert out["value"].isna().tolist() == [True, True, False, False]
+    assert np.isnan(out.loc[0, "denominator"])  # a small denominator is not published either
+    assert out.loc[3, "denominator"] == 30
+    assert out["numerator"].isna().all()
+
+
+def test_caseload_of_a_team_with_few_open_cases_is_suppressed():
+    table = pd.DataFrame(
+        [
+            row("caseload_per_worker", 1.5, numerator=3, scope="Small team"),
+            row("caseload_per_worker", 17.0, numerator=340, scope="Big team"),
+        ]
+    )
+    out = disclosure.suppress(table)
+    assert out["qualifier"].tolist() == ["suppressed", ""]
+
+
+def test_threshold_is_configurable():
+    table = pd.DataFrame([row("open_cin_cases", v) for v in (5, 9, 10, 11)])
+    out = disclosure.suppress(table, threshold=10)
+    assert out["value"].isna().tolist() == [True, True, True, False]
+    with pytest.raises(ValueError):
+        disclosure.suppress(table, threshold=0)
+
+
+@pytest.mark.parametrize("threshold", [5, 10])
+def test_published_synthetic_kpis_hold_no_small_count(tmp_path, threshold):
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    # A small extract has many small monthly counts: a hard case for suppression.
+    full = synth.generate(seed=3)
+    synth.write(
+        synth.Synthetic(full.assessments.iloc[::40], full.episodes.iloc[::40], 3, None), cases
+    )
+    unpublished = kpis.compute(extract.read_extract(cases))
+    assert disclosure.small(
+        unpublished["value"].where(unpublished.unit == "count"), threshold
+    ).any()
+
+    args = ["kpis", "--cases", str(cases), "--out", str(out), "--publish"]
+    assert main([*args, "--threshold", str(threshold)]) == 0
+    published = tidy.read(out / "metrics.csv")
+    counts = published[published.unit == "count"]
+    assert not disclosure.small(counts["value"], threshold).any()
+    assert not disclosure.small(published["denominator"], threshold).any()
+    assert disclosure.published_counts_ok(published, threshold)
+    hidden = published[published.qualifier == tidy.SUPPRESSED]
+    assert len(hidden) > 0 and hidden["value"].isna().all()
+    # Every suppressed rate had a small part, and no rate is shown whose part is small.
+    rates = published[published.metric.str.endswith("_pct")]
+    keyed = counts.set_index(["metric", "period"])["value"]
+    for _, r in rates[rates.qualifier == ""].iterrows():
+        on_time = keyed.get((r.metric.removesuffix("_pct"), r.period))
+        assert not pd.isna(on_time), f"{r.metric} {r.period} shown but its numerator is suppressed"
+
+
+def test_threshold_without_publish_is_a_usage_error(tmp_path):
+    assert main(["kpis", "--cases", str(tmp_path), "--out", str(tmp_path), "--threshold", "3"]) == 2
+
+
+def test_small_differences_are_protected_when_asked():
+    pct, count = "initial_assessments_on_time_pct", "initial_assessments_on_time"
+    table = pd.DataFrame(
+        [
+            row(pct, 99.1, denominator=220, numerator=218),  # 2 late: derivable
+            row(count, 218),
+            row("initial_assessments_completed", 220),
+        ]
+    )
+    table["period"] = "April 2012"
+    assert disclosure.suppress(table)["qualifier"].tolist() == ["", "", ""]
+    out = disclosure.suppress(table, complements=True)
+    assert out["qualifier"].tolist() == ["suppressed", "suppressed", ""]
+    assert out.loc[2, "value"] == 220
+
+
+def test_publish_with_protect_differences_leaves_no_small_late_count(tmp_path):
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    synth.write(synth.generate(seed=2012), cases)
+    args = ["kpis", "--cases", str(cases), "--out", str(out), "--publish"]
+    assert main([*args, "--protect-differences"]) == 0
+    published = tidy.read(out / "metrics.csv").set_index(["metric", "period"])["value"]
+    checked = 0
+    for kind in ("initial", "core"):
+        done = published.xs(f"{kind}_assessments_completed", level="metric")
+        on_time = published.xs(f"{kind}_assessments_on_time", level="metric")
+        late = (done - on_time.reindex(done.index)).dropna()
+        assert not disclosure.small(late).any()
+        checked += len(late)
+    assert checked > 100
+    # April 2012: 0 or 1 or 2 initial assessments late in the synthetic story, so hidden.
+    assert pd.isna(published[("initial_assessments_on_time_pct", "April 2012")]) or (
+        published[("initial_assessments_completed", "April 2012")]
+        - published[("initial_assessments_on_time", "April 2012")]
+        == 0
+    )

@@ -1,0 +1,147 @@
+"""Reading the case-level extracts: every bad row reported with file:line, or quarantined."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import extract
+from analysis.cli import main
+from analysis.errors import DataError
+
+A_HEADER = "child_id,assessment_id,assessment_type,start_date,completed_date,team,worker_id\n"
+E_HEADER = "child_id,episode_id,start_date,end_date,team,worker_id\n"
+GOOD_A = "C000001,A000001,initial,2012-03-05,2012-03-19,Referral and Assessment,RA0001\n"
+GOOD_E = "C000001,E000001,2012-03-05,,Referral and Assessment,RA0001\n"
+
+BAD_A = (
+    A_HEADER
+    + GOOD_A  # line 2
+    + "C000002,A000002,initial,2012-13-01,,Referral and Assessment,RA0001\n"  # 3: bad date
+    + "C000003,A000003,core,2012-03-05,2012-03-01,Family Support,FS0001\n"  # 4: before start
+    + "C000004,A000001,core,2012-03-05,,Family Support,FS0001\n"  # 5: repeats line 2's id
+    + "C000005,A000005,review,2012-03-05,,Family Support,FS0001\n"  # 6: unknown type
+    + "\n"  # 7: blank line
+    + "C000007,A000007,initial,2012-03-06,,Referral and Assessment,\n"  # 8: no worker
+    + "C000008,A000008,single,2012-03-07,2012-03-08,Family Support,FS0002\n"  # 9: good
+)
+
+
+def write_extract(
+    folder: Path, assessments: str = A_HEADER + GOOD_A, episodes: str = E_HEADER + GOOD_E
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "assessments.csv").write_text(assessments, encoding="utf-8")
+    (folder / "cin_episodes.csv").write_text(episodes, encoding="utf-8")
+    return folder
+
+
+def test_good_extract_is_read_with_dates_types_and_hash(tmp_path):
+    folder = write_extract(tmp_path)
+    ex = extract.read_extract(folder)
+    rows = ex.assessments.rows
+    assert rows.loc[0, "start_date"] == pd.Timestamp("2012-03-05")
+    assert rows.loc[0, "completed_date"] == pd.Timestamp("2012-03-19")
+    assert rows.loc[0, "line"] == 2
+    assert pd.isna(ex.episodes.rows.loc[0, "end_date"])
+    expected = hashlib.sha256((folder / "assessments.csv").read_bytes()).hexdigest()
+    assert ex.assessments.sha256 == expected
+    assert ex.assessments.rows_read == 1 and len(ex.assessments.rejects) == 0
+
+
+def test_every_bad_row_is_reported_at_once_with_file_and_line(tmp_path):
+    folder = write_extract(tmp_path, assessments=BAD_A)
+    with pytest.raises(DataError) as info:
+        extract.read_extract(folder)
+    found = [str(p) for p in info.value.problems]
+    expected = [
+        "assessments.csv:2: column 'assessment_id': value 'A000001': "
+        "expected an id used once (also on line 5)",
+        "assessments.csv:3: column 'start_date': value '2012-13-01': expected a date YYYY-MM-DD",
+        "assessments.csv:4: column 'completed_date': value '2012-03-01': "
+        "expected a date on or after start_date",
+        "assessments.csv:5: column 'assessment_id': value 'A000001': "
+        "expected an id used once (also on line 2)",
+        "assessments.csv:6: column 'assessment_type': value 'review': "
+        "expected one of initial, core, single",
+    ]
+    for line in expected:
+        assert line in found
+    blank = [p for p in info.value.problems if p.line == 7]
+    assert {p.column for p in blank} == set(extract.ASSESSMENTS.required)
+    assert any(p.line == 8 and p.column == "worker_id" for p in info.value.problems)
+    assert not any(p.line == 9 for p in info.value.problems)
+
+
+def test_missing_column_and_missing_file_are_reported(tmp_path):
+    folder = write_extract(tmp_path, episodes="child_id,episode_id,start_date,team\n")
+    (folder / "assessments.csv").unlink()
+    with pytest.raises(DataError) as info:
+        extract.read_extract(folder, quarantine=True)  # nothing to quarantine: still an error
+    text = str(info.value)
+    assert "cin_episodes.csv:1: column 'end_date': expected this column in the header" in text
+    assert "cin_episodes.csv:1: column 'worker_id'" in text
+    assert "expected the file assessments.csv in" in text
+
+
+def test_quarantine_keeps_good_rows_and_gives_each_bad_row_its_reasons(tmp_path):
+    folder = write_extract(tmp_path, assessments=BAD_A)
+    table = extract.read_extract(folder, quarantine=True).assessments
+    assert table.rows["line"].tolist() == [9]
+    rejects = table.rejects
+    assert rejects["line"].tolist() == [2, 3, 4, 5, 6, 7, 8]
+    assert table.rows_read == 8
+    reason = rejects.set_index("line")["reason"]
+    assert "value '2012-13-01': a date YYYY-MM-DD" in reason[3]
+    assert "also on line 2" in reason[5]
+    assert reason[7].count("a value (it is required)") == len(extract.ASSESSMENTS.required)
+
+
+def test_too_many_problems_are_listed_up_to_a_cap_with_a_count(tmp_path):
+    rows = "".join(f"C1,A{i},initial,bad,,T,W\n" for i in range(250))
+    with pytest.raises(DataError) as info:
+        extract.read_extract(write_extract(tmp_path, assessments=A_HEADER + rows))
+    problems = info.value.problems
+    assert len(problems) == extract.MAX_LISTED + 1
+    assert "150 more problems" in str(problems[-1])
+
+
+def test_kpis_command_exits_1_naming_bad_rows(tmp_path, capsys):
+    folder = write_extract(tmp_path / "cases", assessments=BAD_A)
+    status = main(["kpis", "--cases", str(folder), "--out", str(tmp_path / "out")])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "assessments.csv:3: column 'start_date': value '2012-13-01'" in err
+    assert not (tmp_path / "out" / "metrics.csv").exists()
+
+
+def test_kpis_quarantine_writes_rejects_beside_the_output_and_records_the_count(tmp_path, capsys):
+    folder = write_extract(tmp_path / "cases", assessments=BAD_A)
+    out = tmp_path / "out"
+    status = main(["kpis", "--cases", str(folder), "--out", str(out), "--quarantine"])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "assessments.csv: 7 of 8 rows quarantined" in printed
+    rejects = pd.read_csv(out / "assessments.rejects.csv", dtype=str, keep_default_na=False)
+    assert rejects["line"].tolist() == ["2", "3", "4", "5", "6", "7", "8"]
+    assert list(rejects.columns) == ["line", *extract.ASSESSMENTS.columns, "reason"]
+    record = json.loads((out / "kpis_run.json").read_text())
+    a = record["extracts"][0]
+    assert (a["file"], a["rows_read"], a["rows_used"], a["rows_quarantined"]) == (
+        "assessments.csv",
+        8,
+        1,
+        7,
+    )
+    assert (out / "metrics.csv").exists()
+
+
+def test_adjacent_repeated_id_in_sorted_extract_is_found(tmp_path):
+    rows = GOOD_A + GOOD_A.replace("C000001", "C000009")  # same assessment id twice, in order
+    with pytest.raises(DataError) as info:
+        extract.read_extract(write_extract(tmp_path, assessments=A_HEADER + rows))
+    assert [p.line for p in info.value.problems] == [2, 3]

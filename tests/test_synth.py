@@ -1,0 +1,112 @@
+"""The synthetic extract: deterministic, made-up, and giving back the cabinet report's figures."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import extract, kpis, synth
+from analysis.cli import main
+
+# (metric, period, cabinet report figure); tolerance: 5% or 5 cases, whichever is larger.
+HEADLINES = [
+    ("open_cin_cases", "December 2011", 1486),  # para 4.7
+    ("open_cin_cases", "April 2012", 1000),
+    ("initial_assessments_overdue", "December 2011", 235),  # para 4.3
+    ("initial_assessments_overdue", "April 2012", 0),
+    ("core_assessments_overdue", "December 2011", 125),
+    ("core_assessments_overdue", "April 2012", 5),
+    ("initial_assessments_on_time_pct", "April 2012", 99),  # para 4.15
+    ("initial_assessments_on_time_pct", "May 2012", 99),
+]
+
+
+def close_enough(got: float, expected: float) -> bool:
+    return abs(got - expected) <= max(0.05 * expected, 5)
+
+
+@pytest.fixture(scope="module")
+def default_extract(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synthetic")
+    assert main(["synth", "--seed", "2012", "--out", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def table(default_extract) -> pd.DataFrame:
+    return kpis.compute(extract.read_extract(default_extract))
+
+
+def value(table: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float:
+    row = table[(table.metric == metric) & (table.period == period) & (table.scope == scope)]
+    assert len(row) == 1, (metric, period)
+    return float(row.iloc[0]["value"])
+
+
+@pytest.mark.parametrize(("metric", "period", "expected"), HEADLINES)
+def test_round_trip_gives_back_the_headline_figures(table, metric, period, expected):
+    assert close_enough(value(table, metric, period), expected)
+
+
+def test_core_on_time_in_april_and_may_2012_is_near_92_percent(table):
+    done = sum(value(table, "core_assessments_completed", p) for p in ("April 2012", "May 2012"))
+    timely = sum(value(table, "core_assessments_on_time", p) for p in ("April 2012", "May 2012"))
+    assert close_enough(100 * timely / done, 92)
+
+
+def test_caseloads_fall_as_in_para_4_5(table):
+    # Not a headline of the issue, and staffed only roughly (cases keep their first worker):
+    # within 10% of para 4.5's 30 -> 17 and 27 -> 20.
+    for team, before, after in ((synth.RA, 30, 17), (synth.FS, 27, 20)):
+        assert abs(value(table, "caseload_per_worker", "December 2011", team) - before) <= 3
+        assert abs(value(table, "caseload_per_worker", "April 2012", team) - after) <= 2
+
+
+def test_other_seeds_give_the_same_story():
+    other = synth.generate(seed=99)
+    assert not other.assessments.equals(synth.generate(seed=2012).assessments)
+    frames = (other.assessments, other.episodes)
+    table = kpis.kpi_table(*(_table(f, s) for f, s in zip(frames, extract.SCHEMAS, strict=True)))
+    for metric, period, expected in HEADLINES:
+        assert close_enough(value(table, metric, period), expected), (metric, period)
+
+
+def _table(frame: pd.DataFrame, schema: extract.Schema) -> extract.Table:
+    rows = frame.copy()
+    for col in (schema.start, schema.end):
+        rows[col] = pd.to_datetime(rows[col].replace("", None))
+    return extract.Table(schema=schema, sha256="0" * 64, rows=rows, rows_read=len(rows))
+
+
+def test_same_seed_same_bytes(default_extract, tmp_path):
+    assert main(["synth", "--seed", "2012", "--out", str(tmp_path)]) == 0
+    for name in ("assessments.csv", "cin_episodes.csv", "README.txt"):
+        assert (tmp_path / name).read_bytes() == (default_extract / name).read_bytes()
+
+
+def test_extract_is_valid_labelled_synthetic_and_made_up(default_extract):
+    ex = extract.read_extract(default_extract)  # raises if any row is invalid
+    assert 10_000 < ex.assessments.rows_read < 25_000
+    assert 5_000 < ex.episodes.rows_read < 15_000
+    readme = (default_extract / "README.txt").read_text()
+    assert readme.startswith("SYNTHETIC DATA")
+    a = pd.read_csv(default_extract / "assessments.csv", dtype=str, keep_default_na=False)
+    assert a["child_id"].str.fullmatch(r"C\d{6,}").all()
+    assert a["assessment_id"].str.fullmatch(r"A\d{6,}").all()
+    assert a["worker_id"].str.fullmatch(r"(RA|FS)\d{4}").all()
+    assert set(a["assessment_type"]) == {"initial", "core"}
+    # Some assessments and episodes are still open at the extract date, as in real extracts.
+    assert (a["completed_date"] == "").any()
+    assert re.search(r"seed 2012", readme)
+
+
+def test_rows_scales_both_files():
+    big = synth.generate(seed=1, rows=40_000)
+    assert abs(len(big.assessments) - 40_000) < 4_000
+    assert abs(len(big.episodes) - 40_000) < 4_000
+
+
+def test_rows_below_a_minimum_is_a_usage_error(tmp_path):
+    assert main(["synth", "--rows", "10", "--out", str(tmp_path)]) == 2
