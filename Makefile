@@ -65,7 +65,7 @@ notebooks: data synth ## Re-execute the committed notebooks in place (clean kern
 	$(RUN) execute-notebooks
 
 lab: data synth ## Open JupyterLab on the notebooks
-	$(PY) -m jupyter lab notebooks/
+	$(PY) -m jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_STAMP) ## Benchmark the case-level KPIs at national scale (prints ratios)
 	$(PY) benchmarks/bench_kpis.py
