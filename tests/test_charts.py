@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from IPython.core.formatters import DisplayFormatter
 from matplotlib.lines import Line2D
-from test_findings import DOC, FOI, SCRUTINY, frame, monthly, row, shipped_like
+from matplotlib.path import Path
+from tidy_rows import DOC, FOI, SCRUTINY, frame, monthly, row, shipped_like
 
 from analysis import charts, findings
 
@@ -190,6 +191,25 @@ def _timeliness_fig():
     return charts.timeliness_chart(points, "In April–May 2012, 99% ..."), points
 
 
+def _marker_dates(ax) -> dict[float, pd.Timestamp]:
+    # value -> where its marker sits on the time axis
+    return {
+        round(float(y), 1): pd.Timestamp(x)
+        for ln in _data_lines(ax)
+        for x, y in zip(ln.get_xdata(), ln.get_ydata(), strict=True)
+    }
+
+
+def _spans(ax) -> set[tuple[str, str, float]]:
+    # Lines without markers: (first day, last day, value) of each period drawn as a span.
+    return {
+        (str(pd.Timestamp(ln.get_xdata()[0]).date()), str(pd.Timestamp(ln.get_xdata()[-1]).date()),
+         round(float(ln.get_ydata()[0]), 1))
+        for ln in ax.get_lines()
+        if ln not in _data_lines(ax) and ln.get_linestyle() == "-"
+    }  # fmt: skip
+
+
 def test_timeliness_marks_context_points_as_other_sources():
     fig, _ = _timeliness_fig()
     initial, core = fig.axes
@@ -210,17 +230,112 @@ def test_timeliness_marks_context_points_as_other_sources():
         "[3] other source, for context": scrutiny.get_marker(),
     }
     legend = [t.get_text() for t in initial.get_legend().get_texts()]
-    assert legend == sorted(by_label)
+    assert legend == [*sorted(by_label), charts.SPAN_LEGEND]
 
 
-def test_timeliness_labels_axis_ticks_and_sources():
+def test_timeliness_points_sit_mid_period_on_a_time_axis():
     fig, _ = _timeliness_fig()
     initial, core = fig.axes
-    assert sorted(_texts(initial)) == sorted(["40.4%", "43%", "99.5%", "99%", "97.6%"])
-    assert sorted(_texts(core)) == ["88.8%", "92%"]
-    assert _ticks(initial)[0] == "March 2010"
-    assert _ticks(initial)[-1].endswith("(date approximate)")
+    at = _marker_dates(initial)
+    assert at == {
+        40.4: pd.Timestamp("2010-03-16"),
+        43.0: pd.Timestamp("2011-09-15 12:00"),
+        99.5: pd.Timestamp("2012-04-15 12:00"),
+        99.0: pd.Timestamp("2012-05-01"),
+        97.6: pd.Timestamp("2012-07-01"),  # 1 April to 30 September
+    }
+    assert sorted(at, key=at.get) == [40.4, 43.0, 99.5, 99.0, 97.6]  # time order, left to right
+    # Distance on the page is proportional to time: 18 months then 7, not two equal steps.
+    fig.draw_without_rendering()
+    x = {v: initial.transData.transform((initial.convert_xunits(d), v))[0] for v, d in at.items()}
+    on_page = (x[43.0] - x[40.4]) / (x[99.5] - x[43.0])
+    in_time = (at[43.0] - at[40.4]) / (at[99.5] - at[43.0])
+    assert on_page == pytest.approx(in_time, rel=1e-6) and in_time > 2.5
+    assert _marker_dates(core) == {92.0: pd.Timestamp("2012-05-01"), 88.8: at[97.6]}
+    # Tick labels are dates, each naming its year.
+    fig.draw_without_rendering()
+    ticks = [t for t in _ticks(initial) if t]
+    assert "2011" in ticks and "Jul 2011" in ticks
+    assert all(t.endswith("2012") for t in _ticks(core) if t)
+
+
+def test_periods_longer_than_a_month_show_their_span_and_nothing_else_is_joined():
+    fig, _ = _timeliness_fig()
+    initial, core = fig.axes
+    assert _spans(initial) == {
+        ("2012-04-01", "2012-05-31", 99.0),
+        ("2012-04-01", "2012-09-30", 97.6),
+    }  # April 2012 alone is one month: a point, no span
+    assert _spans(core) == {("2012-04-01", "2012-05-31", 92.0), ("2012-04-01", "2012-09-30", 88.8)}
+    for ax in (initial, core):
+        markers = {
+            round(float(y), 1): ln.get_color() for ln in _data_lines(ax) for y in ln.get_ydata()
+        }
+        for ln in ax.get_lines():
+            if ln in _data_lines(ax):
+                assert ln.get_linestyle() == "None"  # no path through points of any source
+                continue
+            ys = {round(float(y), 1) for y in ln.get_ydata()}
+            assert len(ln.get_xdata()) == 2 and len(ys) == 1  # a flat span, joining nothing
+            assert ln.get_color() == markers[ys.pop()]  # drawn in its point's colour
+            assert ln.get_linewidth() < 2
+
+
+def _boxes(fig, ax):
+    # The text alone: an annotation's own extent would include its leader line.
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    return {t.get_text(): Text.get_window_extent(t) for t in ax.texts}
+
+
+def test_crowded_value_labels_do_not_overlap_and_approximate_dates_are_said():
+    fig, _ = _timeliness_fig()
+    for ax in fig.axes:
+        boxes = _boxes(fig, ax)
+        frame_box = ax.get_window_extent()
+        names = list(boxes)
+        for i, a in enumerate(names):
+            assert frame_box.contains(boxes[a].x0, boxes[a].y0)
+            assert frame_box.contains(boxes[a].x1, boxes[a].y1)
+            for b in names[i + 1 :]:
+                assert not boxes[a].overlaps(boxes[b]), (a, b)
+        for t in ax.texts:
+            if t.arrow_patch is not None:  # a leader line crosses no other label
+                xy = ax.transData.transform((ax.convert_xunits(t.xy[0]), t.xy[1]))
+                leader = Path([xy, boxes[t.get_text()].get_points().mean(axis=0)])
+                others = [b for k, b in boxes.items() if k != t.get_text()]
+                assert not any(leader.intersects_bbox(b) for b in others), t.get_text()
+    initial, core = fig.axes
+    assert sorted(_texts(initial)) == sorted(
+        ["40.4%", "43%", "99.5%", "99%", "97.6%\n(date approximate)"]
+    )
+    assert sorted(_texts(core)) == ["88.8%\n(date approximate)", "92%"]
+    # April 2012, April–May 2012 and the year to date crowd: some labels move out on leaders.
+    moved = {t.get_text() for t in initial.texts if t.arrow_patch is not None}
+    assert moved and moved <= {"99.5%", "99%", "97.6%\n(date approximate)"}
+    alone = {t.get_text(): t.xyann for t in initial.texts if t.get_text() in ("40.4%", "43%")}
+    assert alone == {"40.4%": (0, 7), "43%": (0, 7)}  # far from others: just above the point
+
+
+def test_value_labels_keep_clear_of_other_points_markers():
+    fig, _ = _timeliness_fig()
+    initial = fig.axes[0]
+    boxes = _boxes(fig, initial)
+    for ln in _data_lines(initial):
+        for x, y in zip(ln.get_xdata(), ln.get_ydata(), strict=True):
+            px, py = initial.transData.transform((initial.convert_xunits(x), y))
+            own = findings.fmt_value(y, "percent")
+            for text, box in boxes.items():
+                if not text.startswith(own):
+                    assert not box.padded(4).contains(px, py), (text, own)
+
+
+def test_timeliness_labels_axis_and_sources():
+    fig, _ = _timeliness_fig()
+    initial, core = fig.axes
     assert initial.get_ylim()[0] == 0 and max(initial.get_yticks()) == 100
+    assert list(core.get_yticks()) == [0, 20, 40, 60, 80, 100]
     assert "10 working days" in initial.get_ylabel() and "35 working days" in core.get_ylabel()
     source = _figure_text(fig).replace("\n", " ")
     assert f"[1] {DOC}, para 1" in source
@@ -228,12 +343,25 @@ def test_timeliness_labels_axis_ticks_and_sources():
     assert f"[3] {SCRUTINY}" in source
 
 
+def test_timeliness_refuses_undated_points():
+    df = frame(row("initial_assessments_on_time_pct", "before (undated)", 50))
+    points = findings.timeliness_points(df, "initial_assessments_on_time_pct")
+    with pytest.raises(ValueError, match=r"need dates; undated: before \(undated\)"):
+        charts.timeliness_chart(points, "t")
+
+
 def test_timeliness_with_monthly_main_figures_draws_a_line():
     rows = monthly("initial_assessments_on_time_pct", [70, 75, 80, 85])
     points = findings.timeliness_points(rows, "initial_assessments_on_time_pct")
-    ax = charts.timeliness_chart(points, "t").axes[0]
+    fig = charts.timeliness_chart(points, "t")
+    ax = fig.axes[0]
     (line,) = _data_lines(ax)
     assert line.get_linestyle() == "-" and list(line.get_ydata()) == [70, 75, 80, 85]
+    xs = pd.to_datetime(pd.Series(line.get_xdata()))
+    assert xs.is_monotonic_increasing and list(xs.dt.month) == [1, 2, 3, 4]
+    assert _spans(ax) == set() and ax.get_legend_handles_labels()[1] == [line.get_label()]
+    boxes = list(_boxes(fig, ax).values())
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 # --- alt text, show and save --------------------------------------------------------------

@@ -7,7 +7,10 @@ Public API:
   otherwise the periods are categories (a before and an after give a slope: two points and a
   dotted connector, never an invented path). Undated rows sit at "Before"/"After".
 - `timeliness_chart(panels, title, panel_titles=None) -> Figure`: percent on time, 0-100,
-  from `findings.timeliness_points`; rows with role "context" are hollow, per-source markers.
+  from `findings.timeliness_points`, on a time axis: each point at the middle of its period,
+  a period longer than a month drawn as a span through it; rows with role "context" are
+  hollow, per-source markers, and value labels are moved apart (on leader lines) where
+  points crowd.
 - `show(fig, alt, table, caption=...)`: the figure as PNG with alt text, then its numbers.
 - `save(fig, name, figures_dir) -> list[Path]`: NAME.png and NAME.svg, same bytes every time.
 - `alt_text(panels, title) -> str`: alt text for either chart, stating every value.
@@ -35,6 +38,9 @@ from analysis.atomic import write_bytes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.path import Path as MplPath
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
 
 # Okabe-Ito, ordered so that the colours used first have at least 3:1 contrast on white.
 PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00")
@@ -48,6 +54,21 @@ LINE_MIN_PERIODS = 3
 TICK_LABEL_WIDTH = 16
 MAX_PERIOD_TICKS = 6  # up to this many periods are named on the axis; beyond, a date axis
 COMPACT_AFTER = 8  # beyond this many points across, value labels are small and upright
+SPAN_MIN_DAYS = 31  # start to end 31 days or more apart: longer than any calendar month
+SPAN_WIDTH = 1.2
+SPAN_LEGEND = "line: the period covered, if over a month"
+DAYS_PER_PANEL_WIDTH = 540  # a time panel widens by one panel width per 18 months, up to two
+# Where a value label may go, in points from its point, tried in order: beside the point
+# first, then further out on a leader line.
+LABEL_SPOTS: tuple[tuple[float, float], ...] = (
+    (0, 7), (0, -9), (10, 0), (-10, 0),
+    (0, 24), (0, -26), (-24, 20), (24, 20), (-24, -22), (24, -22),
+    (0, 42), (0, -44), (-44, 34), (44, 34), (-44, -36), (44, -36),
+    (0, -64), (-64, -50), (64, -50), (0, -86), (-80, -70), (80, -70),
+)  # fmt: skip
+LEADER_AFTER = 12  # points: a label further than this from its point gets a leader line
+LABEL_MARGIN = 6  # points a label keeps clear of markers other than its own
+LEADER = {"arrowstyle": "-", "color": MUTED, "linewidth": 0.8, "shrinkA": 1, "shrinkB": 5}
 
 STYLE: dict[str, object] = {
     # DejaVu Sans ships with matplotlib, so every machine draws the same glyphs.
@@ -348,37 +369,46 @@ def _source_styles(frames: list[pd.DataFrame]) -> dict[tuple[str, str], dict[str
     return styles
 
 
+def _spans(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Each row's first and last day (a single day when the source gives one date)."""
+    ends = rows["period_end"].fillna(rows["period_start"])
+    return list(zip(rows["period_start"], ends, strict=True))
+
+
+PointLabel = tuple[pd.Timestamp, float, str, bool]  # x, y, text, main source first
+
+
 def _draw_timeliness(
     ax: Axes, points: pd.DataFrame, title: str, styles: dict[tuple[str, str], dict[str, object]]
-) -> None:
+) -> list[PointLabel]:
+    """Draw one panel on a time axis; return the value labels, placed once the layout is set."""
     points = findings.order_periods(points)
     main = points[points["role"] == findings.MAIN]
-    as_line = (
-        len(findings.periods(main)) >= LINE_MIN_PERIODS and points["period_start"].notna().all()
-    )
-    categories = findings.periods(points)
-    position = {p: i for i, p in enumerate(categories)}
-
-    def xs(rows: pd.DataFrame) -> list:
-        return list(_midpoints(rows)) if as_line else [position[p] for p in rows["period"]]
-
+    joined = len(findings.periods(main)) >= LINE_MIN_PERIODS
     for key, style in styles.items():
         rows = points[(points["source"] == key[0]) & (points["role"] == key[1])]
         if rows.empty:
             continue
-        joined = as_line and key[1] == findings.MAIN
+        is_main = key[1] == findings.MAIN
         ax.plot(
-            xs(rows),
+            list(_midpoints(rows)),
             rows["value"],
-            linestyle="-" if joined else "none",
-            zorder=3,
-            clip_on=False,
+            linestyle="-" if joined and is_main else "none",
+            zorder=4 if is_main else 3,  # where points crowd, the main figure stays whole
+            clip_on=False,  # a point at 0 or 100 sits on the axis, drawn whole
             **style,
         )
-    labels: list[Label] = [
-        (x, r["value"], findings.fmt_value(r["value"], "percent"), "above")
-        for x, (_, r) in zip(xs(points), points.iterrows(), strict=True)
-    ]
+        # A period longer than a month is drawn as the span it covers, through its point.
+        for (start, end), value in zip(_spans(rows), rows["value"], strict=True):
+            if _longer_than_a_month(start, end):
+                ax.plot([start, end], [value, value], color=style["color"], linewidth=SPAN_WIDTH,
+                        solid_capstyle="butt", zorder=2)  # fmt: skip
+    labels: list[PointLabel] = []
+    for x, (_, r) in zip(_midpoints(points), points.iterrows(), strict=True):
+        text = findings.fmt_value(r["value"], "percent")
+        if r["date_quality"] == "approximate":
+            text += "\n(date approximate)"
+        labels.append((x, r["value"], text, r["role"] == findings.MAIN))
     metric = catalogue.get(points["metric"].iloc[0])
     if metric.target_pct is not None:
         ax.axhline(metric.target_pct, color=MUTED, linestyle="--", linewidth=1)
@@ -391,18 +421,126 @@ def _draw_timeliness(
             fontsize=9,
             color=MUTED,
         )
-    if as_line:
-        _date_ticks(ax, points)
-    else:
-        ax.set_xticks(range(len(categories)))
-        quality = dict(zip(points["period"], points["date_quality"], strict=False))
-        ax.set_xticklabels([_tick_label(p, quality[p]) for p in categories])
-        ax.set_xlim(-0.6, len(categories) - 0.4)
+    _time_axis(ax, points)
     _y_axis(ax, "percent", 100)
-    _place_labels(ax, labels)
     days = metric.timescale_working_days
     ax.set_ylabel(f"% within {days} working days" if days else "% on time")
     _panel_title(ax, title or metric.label)
+    return labels
+
+
+def _time_axis(ax: Axes, points: pd.DataFrame) -> None:
+    import matplotlib.dates as mdates
+
+    first = points["period_start"].min()
+    last = points["period_end"].fillna(points["period_start"]).max()
+    pad = max(pd.Timedelta(days=20), (last - first) * 0.05)
+    ax.set_xlim(first - pad, last + pad)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    # Every tick names its year (no offset text in a corner): "Jul 2011", "2012", "Sep 2012".
+    formatter = mdates.ConciseDateFormatter(
+        locator,
+        formats=["%Y", "%b %Y", "%d %b %Y", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", "%b %Y", "%d %b %Y", "%H:%M", "%H:%M"],
+        show_offset=False,
+    )
+    ax.xaxis.set_major_formatter(formatter)
+
+
+def _longer_than_a_month(start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    return (end - start).days >= SPAN_MIN_DAYS
+
+
+def _has_span(points: pd.DataFrame) -> bool:
+    return any(_longer_than_a_month(start, end) for start, end in _spans(points))
+
+
+def _time_width(points: pd.DataFrame) -> float:
+    days = (
+        points["period_end"].fillna(points["period_start"]).max() - points["period_start"].min()
+    ).days
+    return min(2.0, max(1.0, days / DAYS_PER_PANEL_WIDTH))
+
+
+def _obstacles(ax: Axes) -> tuple[list[tuple[float, float, float]], list[MplPath]]:
+    """What a label must not cover, in display units: markers (x, y, radius), drawn lines."""
+    markers, paths = [], []
+    for line in ax.get_lines():
+        path = line.get_transform().transform_path(line.get_path())
+        if line.get_linestyle() not in ("None", "none", ""):
+            paths.append(path)
+        if line.get_marker() not in (None, "None", "none", ""):
+            radius = line.get_markersize() / 2 * ax.figure.dpi / 72
+            markers += [(x, y, radius) for x, y in path.vertices]
+    return markers, paths
+
+
+def _label_at(
+    ax: Axes, text: str, xy: tuple[object, float], spot: tuple[float, float], **kw: object
+) -> Annotation:
+    # Anchored on the side facing the point, so the text grows away from it.
+    dx, dy = spot
+    return ax.annotate(
+        text,
+        xy,
+        xytext=spot,
+        textcoords="offset points",
+        ha="center" if dx == 0 else "left" if dx > 0 else "right",
+        va="center" if dy == 0 else "bottom" if dy > 0 else "top",
+        fontsize=10,
+        color=TEXT,
+        linespacing=1.1,
+        **kw,
+    )
+
+
+def _place_point_labels(ax: Axes, labels: list[PointLabel]) -> None:
+    """Write each value label in the first spot near its point that covers nothing drawn so far.
+
+    The main source's labels go first, then the others in time order. A label keeps clear of
+    other points' markers by a margin, so it cannot be read as theirs; one moved away from
+    a crowded point is tied to it by a thin leader line.
+    """
+    from matplotlib.path import Path as MplPath
+    from matplotlib.transforms import Bbox
+
+    markers, paths = _obstacles(ax)
+    margin = LABEL_MARGIN * ax.figure.dpi / 72
+    frame = ax.get_window_extent()
+    placed: list[Bbox] = []
+    leaders: list[MplPath] = []
+    for x, y, text, _ in sorted(labels, key=lambda lab: not lab[3]):  # stable: time order
+        px, py = ax.transData.transform((ax.convert_xunits(x), y))
+        others = [
+            Bbox.from_extents(mx - r - margin, my - r - margin, mx + r + margin, my + r + margin)
+            for mx, my, r in markers
+            if abs(mx - px) > 0.5 or abs(my - py) > 0.5  # not this label's own point
+        ]
+        best = None
+        for spot in LABEL_SPOTS:
+            ann = _label_at(ax, text, (x, y), spot)
+            box = ann.get_window_extent()
+            ann.remove()
+            leader = MplPath([(px, py), ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)])
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            clashes = (
+                sum(box.overlaps(b) for b in others + placed)
+                + sum(p.intersects_bbox(box, filled=False) for p in paths + leaders)
+                + sum(leader.intersects_bbox(b, filled=False) for b in placed)
+                # Outside the axes is worse than any overlap: it would clash with ticks or title.
+                + (0 if inside else len(labels) + len(markers) + len(paths))
+            )
+            if best is None or clashes < best[0]:
+                best = (clashes, spot, box, leader)
+            if clashes == 0:
+                break
+        _, spot, box, leader = best
+        far = (spot[0] ** 2 + spot[1] ** 2) ** 0.5 > LEADER_AFTER
+        _label_at(ax, text, (x, y), spot, arrowprops=LEADER if far else None)
+        placed.append(box)
+        if far:
+            leaders.append(leader)
 
 
 def timeliness_chart(
@@ -412,28 +550,44 @@ def timeliness_chart(
 ) -> Figure:
     """Share completed within the statutory timescale, 0-100%, main figures beside context ones.
 
-    Each frame comes from `findings.timeliness_points`. The main source's rows are filled
-    markers (a line when there are three or more periods); each other source has its own hollow
-    marker and legend entry, and is never joined to the main series.
+    Each frame comes from `findings.timeliness_points`, and every point must be dated: points
+    sit on a time axis at the middle of their period, and a period longer than a month also
+    shows its span as a line through the point. The main source's rows are filled markers
+    (joined when there are three or more periods); each other source has its own hollow
+    marker and legend entry, and is never joined to anything.
     """
     frames = _as_list(panels)
-    widths = [max(1.0, len(findings.periods(f)) / 3) for f in frames]
+    undated = [p for f in frames for p in f.loc[f["period_start"].isna(), "period"]]
+    if undated:
+        raise ValueError(f"timeliness points need dates; undated: {', '.join(map(str, undated))}")
     styles = _source_styles(frames)
     with house_style():
-        fig, axes = _figure(title, widths)
-        for k, (ax, points) in enumerate(zip(axes, frames, strict=True)):
+        fig, axes = _figure(title, [_time_width(f) for f in frames])
+        labels = [
             _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles)
+            for k, (ax, points) in enumerate(zip(axes, frames, strict=True))
+        ]
+        numbers = findings.source_numbers(frames)
+        rows = pd.concat(frames, ignore_index=True)
+        rows = rows.sort_values("source", key=lambda s: s.map(numbers), kind="stable")
+        _finish(fig, rows, numbered=True)
+        # Labels are placed by measuring them, so the layout must be settled first.
+        fig.draw_without_rendering()
+        for ax, panel_labels in zip(axes, labels, strict=True):
+            _place_point_labels(ax, panel_labels)
         handles: dict[str, object] = {}
         for ax in axes:
             for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
                 handles.setdefault(lab, h)
         order = sorted(handles)  # "[1] ...", "[2] ...": by source number
+        if any(_has_span(f) for f in frames):
+            from matplotlib.lines import Line2D
+
+            order.append(SPAN_LEGEND)
+            handles[SPAN_LEGEND] = Line2D([], [], color=MUTED, linewidth=SPAN_WIDTH)
         # Inside the first panel: a figure legend outside the axes collides with the title.
         axes[0].legend([handles[k] for k in order], order, loc="best")
-        numbers = findings.source_numbers(frames)
-        rows = pd.concat(frames, ignore_index=True)
-        rows = rows.sort_values("source", key=lambda s: s.map(numbers), kind="stable")
-        return _finish(fig, rows, numbered=True)
+        return fig
 
 
 # --- output ---------------------------------------------------------------------------------
