@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 from IPython.core.formatters import DisplayFormatter
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
-from tidy_rows import DOC, FOI, SCRUTINY, frame, monthly, row, shipped_like
+from tidy_rows import (
+    DOC,
+    FOI,
+    SCRUTINY,
+    frame,
+    month_ends,
+    monthly,
+    row,
+    shipped_like,
+    with_monthly_figures,
+)
 
 from analysis import charts, findings
 
@@ -180,6 +192,111 @@ def test_one_unit_per_panel():
     )
     with pytest.raises(ValueError, match="one unit per panel"):
         charts.change_chart(rows, "t")
+
+
+def _tick_label_boxes(fig, ax):
+    # Only the labels of ticks inside the view are drawn; measure those, left to right.
+    fig.draw_without_rendering()
+    low, high = sorted(ax.get_xlim())
+    shown = [
+        (label.get_text(), label.get_window_extent())
+        for x, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+        if low <= x <= high and label.get_text()
+    ]
+    return sorted(shown, key=lambda item: item[1].x0)
+
+
+def _assert_tick_labels_apart(fig):
+    width, height = fig.bbox.width, fig.bbox.height
+    for ax in fig.axes:
+        shown = _tick_label_boxes(fig, ax)
+        assert len(shown) >= 2, [text for text, _ in shown]
+        for (a, box_a), (b, box_b) in itertools.pairwise(shown):
+            assert box_a.x1 < box_b.x0, (a, b)  # strictly apart, not merely touching
+        for text, box in shown:
+            assert box.x0 >= 0 and box.x1 <= width and 0 <= box.y0 <= height, text
+
+
+def test_few_dated_periods_name_each_point_in_short_at_its_date():
+    # An analyst's month-end counts after a whole-month figure: five periods, one tick each.
+    rows = findings.select(with_monthly_figures(), "open_cin_cases")
+    fig = charts.change_chart(rows, "Open children in need cases fell by 486 (32.7%)")
+    ax = fig.axes[0]
+    (line,) = _data_lines(ax)
+    xs = list(pd.to_datetime(pd.Series(line.get_xdata())).dt.strftime("%Y-%m-%d"))
+    # A month sits at its middle; "end of April" on 30 April.
+    assert xs == ["2011-12-16", "2012-01-31", "2012-02-29", "2012-03-31", "2012-04-30"]
+    assert [t for t, _ in _tick_label_boxes(fig, ax)] == [
+        "Dec\n2011", "end Jan\n2012", "end Feb\n2012", "end Mar\n2012", "end Apr\n2012",
+    ]  # fmt: skip
+    assert list(ax.get_xticks()) == list(ax.convert_xunits(line.get_xdata()))  # a tick per point
+    _assert_tick_labels_apart(fig)
+
+
+MONTH = "open_cin_cases"
+CROWDED_KINDS = frame(
+    row(MONTH, "March 2010", 5, start="2010-03-01", end="2010-03-31"),
+    row(MONTH, "September 2011", 6, start="2011-09-01", end="2011-09-30"),
+    row(MONTH, "April 2012", 7, start="2012-04-01", end="2012-04-30"),
+    row(MONTH, "April–May 2012", 8, start="2012-04-01", end="2012-05-31"),
+    row(MONTH, "year to date to September 2012", 9, start="2012-04-01", end="2012-09-30",
+        quality="approximate"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "panels",
+    [
+        [findings.select(with_monthly_figures(), "open_cin_cases")],
+        findings.backlog_panels(with_monthly_figures()),
+        [CROWDED_KINDS],
+        [month_ends(MONTH, "2012-01-01", [3, 4, 5])],
+        [frame(row(MONTH, "2012", 1, start="2012-01-01", end="2012-12-31"),
+               row(MONTH, "Q1 2013", 2, start="2013-01-01", end="2013-03-31"),
+               row(MONTH, "15 April 2013", 3, start="2013-04-15"),
+               row(MONTH, "16 April–15 May 2013", 4, start="2013-04-16", end="2013-05-15"))],
+        *([monthly(MONTH, list(range(n)))] for n in (3, 6, 7, 9, 13, 24, 40, 120)),
+        [CROWDED_KINDS, monthly(MONTH, list(range(6))), month_ends(MONTH, "2012-01-01", [1, 2, 3])],
+    ],
+    ids=["cin", "backlogs", "crowded", "month-ends", "kinds", "m3", "m6", "m7", "m9", "m13",
+         "m24", "m40", "m120", "three-panels"],
+)  # fmt: skip
+def test_time_axis_tick_labels_never_overlap(panels):
+    fig = charts.change_chart(panels, "t", share_y=True)
+    _assert_tick_labels_apart(fig)
+    # The points stay on a true time axis whatever the ticks are.
+    for ax, rows in zip(fig.axes, panels, strict=True):
+        if charts.chart_kind(rows) == "line":
+            (line,) = _data_lines(ax)
+            got = pd.to_datetime(pd.Series(line.get_xdata()))
+            valued = findings.order_periods(rows[rows["value"].notna()])
+            mid = valued["period_start"] + (valued["period_end"] - valued["period_start"]) / 2
+            assert list(got) == list(mid)
+
+
+def test_short_tick_labels_follow_the_period_kind_and_say_approximate():
+    rows = frame(
+        row(MONTH, "spring 2012", 10, start="2012-03-01", end="2012-05-31", quality="approximate"),
+        row(MONTH, "June 2012", 12, start="2012-06-01", end="2012-06-30"),
+        row(MONTH, "end of July 2012", 11, start="2012-07-31"),
+        row(MONTH, "2 October 2012", 11, start="2012-10-02"),
+    )
+    fig = charts.change_chart(rows, "t")
+    assert [t for t, _ in _tick_label_boxes(fig, fig.axes[0])] == [
+        "Mar–May\n2012\n(approx.)", "Jun\n2012", "end Jul\n2012", "2 Oct\n2012",
+    ]  # fmt: skip
+
+
+def test_crowded_periods_fall_back_to_round_dates_and_name_approximate_ones():
+    # April 2012 and April–May 2012 are a fortnight apart on a two-year axis: a tick for each
+    # period would collide, so the axis shows round dates and says which date is approximate.
+    fig = charts.change_chart(CROWDED_KINDS, "t")
+    ax = fig.axes[0]
+    texts = [t for t, _ in _tick_label_boxes(fig, ax)]
+    assert "2012" in texts and not any("April" in t for t in texts)
+    assert ax.get_xlabel().replace("\n", " ") == (
+        "Date approximate: year to date to September 2012"
+    )
 
 
 # --- timeliness ---------------------------------------------------------------------------

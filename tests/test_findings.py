@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from tidy_rows import DOC, FOI, SCRUTINY, frame, row, shipped_like
+from tidy_rows import DOC, FOI, SCRUTINY, frame, month_ends, row, shipped_like, with_monthly_figures
 
 from analysis import catalogue, findings, tidy
 
@@ -247,6 +247,97 @@ def test_backlog_words():
     assert (
         "Core assessments out of timescale fell from 125 in December 2011 to 5 at the end of "
         "April 2012 (down 120, 96.0%)." in findings.backlog_text(df)
+    )
+
+
+def _points(df):
+    return [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+
+
+def test_timeliness_finding_names_each_backlogs_own_periods():
+    # The initial backlog now runs to the end of May; the core one still ends in April.
+    df = with_monthly_figures()
+    assert findings.timeliness_finding(df, _points(df), "Peterborough") == (
+        "In Peterborough, the initial assessment backlog fell from 235 in December 2011 to 3 "
+        "at the end of May 2012 and the core assessment backlog fell from 125 in December 2011 "
+        "to 5 at the end of April 2012, and in April–May 2012 99% of initial and 92% of core "
+        "assessments were completed within the statutory timescale."
+    )
+    text = findings.backlog_text(df)
+    assert "fell from 235 in December 2011 to 3 at the end of May 2012 (down 232, 98.7%)" in text
+    assert "fell from 125 in December 2011 to 5 at the end of April 2012 (down 120, 96.0%)" in text
+
+
+def test_undated_backlogs_are_not_said_to_be_between_periods():
+    df = shipped_like()
+    df = df[~df["metric"].isin(findings.BACKLOG_METRICS)]
+    df = pd.concat([df, frame(
+        row("initial_assessments_overdue", "before (undated)", 235),
+        row("initial_assessments_overdue", "after (undated)", 0),
+        row("core_assessments_overdue", "before (undated)", 125),
+        row("core_assessments_overdue", "after (undated)", 5),
+    )])  # fmt: skip
+    finding = findings.timeliness_finding(df, _points(df), "P")
+    assert finding.startswith(
+        "In P, the initial assessment backlog fell from 235 to 0 and the core assessment "
+        "backlog fell from 125 to 5, and in April–May 2012 "
+    )
+    assert "undated" not in finding
+
+
+def test_latest_timeliness_shares_name_their_own_periods():
+    # A monthly initial-assessment figure from the main source, later than the core one.
+    df = pd.concat([shipped_like(), frame(
+        row("initial_assessments_on_time_pct", "June 2012", 95, start="2012-06-01",
+            end="2012-06-30"),
+    )])  # fmt: skip
+    points = _points(df)
+    assert findings.timeliness_title(points) == (
+        "95% of initial assessments in June 2012 and 92% of core assessments in April–May 2012 "
+        "were completed within the statutory timescale"
+    )
+    assert findings.timeliness_finding(df, points, "P").endswith(
+        "between December 2011 and the end of April 2012, and 95% of initial assessments in "
+        "June 2012 and 92% of core assessments in April–May 2012 were completed within the "
+        "statutory timescale."
+    )
+    assert findings.timeliness_text(points).startswith(
+        "In June 2012, 95% of initial assessments were completed within 10 working days. "
+        "In April–May 2012, 92% of core assessments were completed within 35 working days."
+    )
+
+
+def test_latest_main_skips_a_suppressed_figure():
+    df = pd.concat([shipped_like(), frame(
+        row("initial_assessments_on_time_pct", "June 2012", None, start="2012-06-01",
+            end="2012-06-30", qualifier="suppressed"),
+    )])  # fmt: skip
+    points = _points(df)
+    assert findings.latest_main(points[0])["period"] == "April–May 2012"
+    assert "suppressed" not in findings.timeliness_title(points)
+
+
+def test_monthly_changes_compare_the_first_and_last_figures_and_say_when():
+    # A path that rises before it falls: the change is still first against last.
+    df = pd.concat([shipped_like(), month_ends("open_cin_cases", "2012-01-01", [1600, 1250, 1105])])
+    assert findings.cin_title(df) == "Open children in need cases fell by 486 (32.7%)"
+    assert findings.cin_finding(df, "P") == (
+        "In P, open children in need cases fell by 486 (32.7%), "
+        "from 1,486 in December 2011 to 1,000 at the end of April 2012."
+    )
+    assert "Only these two counts" not in findings.cin_text(df)
+    # A suppressed last month: the last figure is the last one published.
+    df = pd.concat([df, month_ends("open_cin_cases", "2012-05-01", [None])])
+    assert "to 1,000 at the end of April 2012" in findings.cin_finding(df, "P")
+
+
+def test_an_unchanged_dated_figure_still_says_when():
+    df = frame(
+        row("core_assessments_overdue", "December 2011", 5, start="2011-12-01", end="2011-12-31"),
+        row("core_assessments_overdue", "end of April 2012", 5, start="2012-04-30"),
+    )
+    assert findings.change_sentence(findings.change(df, "core_assessments_overdue")) == (
+        "Core assessments out of timescale stayed at 5 from December 2011 to the end of April 2012."
     )
 
 

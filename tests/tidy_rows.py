@@ -94,3 +94,29 @@ def monthly(metric: str, values: list[float], scope: str = "service") -> pd.Data
                 end=str(end.date()))
         )  # fmt: skip
     return frame(*rows)
+
+
+def month_ends(
+    metric: str, first: str, values: list[float], scope: str = "service"
+) -> pd.DataFrame:
+    """A series counted at the end of each month ("end of January 2012"...), from `first`
+    (an ISO date in the first month)."""
+    rows = []
+    for i, v in enumerate(values):
+        day = pd.Timestamp(first) + pd.offsets.MonthEnd(0) + pd.offsets.MonthEnd(i)
+        rows.append(row(metric, f"end of {day:%B %Y}", v, scope=scope, start=str(day.date())))
+    return frame(*rows)
+
+
+def with_monthly_figures() -> pd.DataFrame:
+    """The shipped figures plus an analyst's monthly additions: open children in need cases
+    at the end of January to March 2012, and the initial backlog at the end of May 2012 (so
+    the two backlog series no longer end in the same period)."""
+    return pd.concat(
+        [
+            shipped_like(),
+            month_ends("open_cin_cases", "2012-01-01", [1390, 1250, 1105]),
+            month_ends("initial_assessments_overdue", "2012-05-01", [3]),
+        ],
+        ignore_index=True,
+    )

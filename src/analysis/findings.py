@@ -227,6 +227,8 @@ def _verb(c: Change) -> str:
 def _from_to(c: Change, dated: bool = True) -> str:
     before, after = fmt_value(c.before, c.unit), fmt_value(c.after, c.unit)
     if c.difference == 0:
+        if dated and not c.undated:
+            return f"at {before} from {_noun(c.before_period)} to {_noun(c.after_period)}"
         return f"at {before}"
     if dated and not c.undated:
         return f"from {before} {when(c.before_period)} to {after} {when(c.after_period)}"
@@ -392,8 +394,8 @@ def backlog_text(df: pd.DataFrame) -> str:
 
 
 def latest_main(points: pd.DataFrame) -> pd.Series:
-    """The most recent point from the main source."""
-    main = points[points["role"] == MAIN]
+    """The most recent point from the main source that has a value (not suppressed)."""
+    main = order_periods(points[(points["role"] == MAIN) & points["value"].notna()])
     if main.empty:
         raise ValueError(f"no figures from the main source for {points['metric'].iloc[0]}")
     return main.iloc[-1]
@@ -404,16 +406,37 @@ def _within(metric: str) -> str:
     return f"within {days} working days" if days is not None else "on time"
 
 
+def _latest_shares(points: list[pd.DataFrame]) -> tuple[str, str]:
+    """The latest main-source shares as a phrase, and the period they share ("" if they differ).
+
+    "99% of initial and 92% of core" when every series' latest period is the same; else each
+    share names its own: "99% of initial assessments in April–May 2012 and 95% of core
+    assessments in June 2012".
+    """
+    latest = [latest_main(p) for p in points]
+    periods_seen = list(dict.fromkeys(r["period"] for r in latest))
+    if len(periods_seen) == 1:
+        shares = _join(
+            f"{fmt_value(r['value'], 'percent')} of {_short(r['metric'])}" for r in latest
+        )
+        return shares, periods_seen[0]
+    shares = _join(
+        f"{fmt_value(r['value'], 'percent')} of {_short(r['metric'])} assessments "
+        f"{when(r['period'])}"
+        for r in latest
+    )
+    return shares, ""
+
+
 def timeliness_title(points: list[pd.DataFrame]) -> str:
     """Chart title for timeliness: the latest main-source shares, against the timescales."""
-    parts = [f"{fmt_value(latest_main(p)['value'], 'percent')}" for p in points]
-    names = [label(p["metric"].iloc[0]).split()[0].lower() for p in points]
-    period = latest_main(points[0])["period"]
-    shares = _join(f"{v} of {n}" for v, n in zip(parts, names, strict=True))
-    return (
-        f"{_sentence_start(when(period))}, {shares} assessments were completed within the "
-        "statutory timescale"
-    )
+    shares, period = _latest_shares(points)
+    if period:
+        return (
+            f"{_sentence_start(when(period))}, {shares} assessments were completed within the "
+            "statutory timescale"
+        )
+    return f"{_sentence_start(shares)} were completed within the statutory timescale"
 
 
 def source_numbers(points: Sequence[pd.DataFrame]) -> dict[str, int]:
@@ -473,20 +496,26 @@ def timeliness_text(points: list[pd.DataFrame]) -> str:
 
 def timeliness_finding(df: pd.DataFrame, points: list[pd.DataFrame], authority: str) -> str:
     """The one-sentence headline of notebook 03."""
-    first = change(df, BACKLOG_METRICS[0])
-    between = f"between {_noun(first.before_period)} and {_noun(first.after_period)}"
-    shares = _join(
-        f"{fmt_value(latest_main(p)['value'], 'percent')} of {_short(p['metric'].iloc[0])}"
-        for p in points
-    )
-    period = latest_main(points[0])["period"]
-    backlogs = _join(
-        f"the {_short(c.metric)} assessment backlog {_verb(c)} {_from_to(c, dated=False)}"
-        for c in (change(df, m) for m in BACKLOG_METRICS)
-    )
+    changes = [change(df, m) for m in BACKLOG_METRICS]
+    spans = {(c.before_period, c.after_period) for c in changes}
+    if len(spans) == 1 and not any(c.undated for c in changes):
+        # Every backlog runs over the same periods: name them once, at the end.
+        ((before, after),) = spans
+        backlogs = _join(
+            f"the {_short(c.metric)} assessment backlog {_verb(c)} {_from_to(c, dated=False)}"
+            for c in changes
+        )
+        backlogs += f" between {_noun(before)} and {_noun(after)}"
+    else:
+        # Each series names its own first and last period.
+        backlogs = _join(
+            f"the {_short(c.metric)} assessment backlog {_verb(c)} {_from_to(c)}" for c in changes
+        )
+    shares, period = _latest_shares(points)
+    timeliness = f"{when(period)} {shares} assessments" if period else shares
     return (
-        f"In {authority}, {backlogs} {between}, and "
-        f"{when(period)} {shares} assessments were completed within the statutory timescale."
+        f"In {authority}, {backlogs}, and {timeliness} were completed within the statutory "
+        "timescale."
     )
 
 
