@@ -21,7 +21,7 @@ from tidy_rows import (
     with_monthly_figures,
 )
 
-from analysis import charts, findings
+from analysis import chart_tables, charts, figure_output, findings, formatting
 
 
 def _texts(ax) -> list[str]:
@@ -442,7 +442,7 @@ def test_value_labels_keep_clear_of_other_points_markers():
     for ln in _data_lines(initial):
         for x, y in zip(ln.get_xdata(), ln.get_ydata(), strict=True):
             px, py = initial.transData.transform((initial.convert_xunits(x), y))
-            own = findings.fmt_value(y, "percent")
+            own = formatting.fmt_value(y, "percent")
             for text, box in boxes.items():
                 if not text.startswith(own):
                     assert not box.padded(4).contains(px, py), (text, own)
@@ -490,12 +490,12 @@ def test_alt_text_states_every_value():
         findings.select(df, "caseload_per_worker"),
         findings.select(df, "staff_establishment"),
     ]
-    alt = charts.alt_text(panels, "Caseloads fell")
+    alt = figure_output.alt_text(panels, "Caseloads fell")
     assert alt.startswith("Caseloads fell. Slope chart, Average caseload per worker, ")
     for value in ("30", "17", "27", "20", "56", "81"):
         assert f" {value}" in alt
     _, points = _timeliness_fig()
-    alt = charts.alt_text(points, "t")
+    alt = figure_output.alt_text(points, "t")
     assert "March 2010 40.4% (other source)" in alt and "April–May 2012 99%;" in alt
 
 
@@ -504,27 +504,35 @@ def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
     rows = findings.select(shipped_like(), "open_cin_cases")
     fig = charts.change_chart(rows, "t")
-    charts.show(fig, alt="Open cases fell from 1,486 to 1,000", table=findings.table(rows))
+    figure_output.show(
+        fig, alt="Open cases fell from 1,486 to 1,000", table=chart_tables.table(rows)
+    )
     image, html = shown
     data, metadata = DisplayFormatter().format(image)
     assert data["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
     assert metadata == {"image/png": {"alt": "Open cases fell from 1,486 to 1,000"}}
     assert "<caption>The numbers behind the chart</caption>" in html.data
     assert "1,486" in html.data and "December 2011" in html.data
-    assert html.data == charts._table_html(findings.table(rows), "The numbers behind the chart")
+    assert html.data == figure_output._table_html(
+        chart_tables.table(rows), "The numbers behind the chart"
+    )
 
 
 def test_show_refuses_a_figure_without_alt_text(monkeypatch):
     monkeypatch.setattr("IPython.display.display", lambda obj: None)
     fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
     with pytest.raises(ValueError, match="alt text"):
-        charts.show(fig, alt=" ", table=pd.DataFrame())
+        figure_output.show(fig, alt=" ", table=pd.DataFrame())
 
 
 def test_save_writes_png_and_svg_with_the_same_bytes_every_time(tmp_path):
     rows = findings.select(shipped_like(), "open_cin_cases")
-    first = charts.save(charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "a")
-    again = charts.save(charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "b")
+    first = figure_output.save(
+        charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "a"
+    )
+    again = figure_output.save(
+        charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "b"
+    )
     assert [p.name for p in first] == ["02_cin_cases-open-cin.png", "02_cin_cases-open-cin.svg"]
     for a, b in zip(first, again, strict=True):
         assert a.read_bytes() == b.read_bytes()
@@ -534,22 +542,22 @@ def test_save_writes_png_and_svg_with_the_same_bytes_every_time(tmp_path):
 
 
 def test_save_timeliness_twice_is_identical(tmp_path):
-    a = charts.save(_timeliness_fig()[0], "03-t", tmp_path / "a")
-    b = charts.save(_timeliness_fig()[0], "03-t", tmp_path / "b")
+    a = figure_output.save(_timeliness_fig()[0], "03-t", tmp_path / "a")
+    b = figure_output.save(_timeliness_fig()[0], "03-t", tmp_path / "b")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
 def test_save_with_no_folder_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
     fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
-    assert charts.save(fig, "x", "") == [] and charts.save(fig, "x", None) == []
+    assert figure_output.save(fig, "x", "") == [] and figure_output.save(fig, "x", None) == []
     assert list(tmp_path.iterdir()) == []
 
 
 def test_save_relative_folder_goes_under_the_reports_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
     fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
-    written = charts.save(fig, "02_cin_cases-open-cin", "figures")
+    written = figure_output.save(fig, "02_cin_cases-open-cin", "figures")
     assert [p.parent for p in written] == [tmp_path / "figures"] * 2
 
 

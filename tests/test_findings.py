@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from tidy_rows import DOC, FOI, SCRUTINY, frame, month_ends, row, shipped_like, with_monthly_figures
 
-from analysis import catalogue, findings, tidy
+from analysis import catalogue, chart_tables, findings, formatting, tidy, wording
 
 # --- ordering and picking ---------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ def test_pct_change_is_none_from_zero():
         row("core_assessments_overdue", "February 2012", 4, start="2012-02-01"),
     )
     assert findings.change(df, "core_assessments_overdue").pct_change is None
-    assert findings.change_sentence(findings.change(df, "core_assessments_overdue")).endswith(
+    assert wording.change_sentence(findings.change(df, "core_assessments_overdue")).endswith(
         "(up 4)."
     )
 
@@ -145,7 +145,7 @@ def test_timeliness_points_main_source_can_be_chosen():
     ],
 )
 def test_fmt_value(value, unit, qualifier, text):
-    assert findings.fmt_value(value, unit, qualifier) == text
+    assert formatting.fmt_value(value, unit, qualifier) == text
 
 
 @pytest.mark.parametrize(
@@ -158,40 +158,40 @@ def test_fmt_value(value, unit, qualifier, text):
     ],
 )
 def test_when(period, phrase):
-    assert findings.when(period) == phrase
+    assert formatting.when(period) == phrase
 
 
 def test_cin_words_are_computed_from_the_data():
     df = shipped_like()
-    assert findings.cin_finding(df, "Peterborough") == (
+    assert wording.cin_finding(df, "Peterborough") == (
         "In Peterborough, open children in need cases fell by 486 (32.7%), "
         "from 1,486 in December 2011 to 1,000 at the end of April 2012."
     )
-    assert findings.cin_title(df) == "Open children in need cases fell by 486 (32.7%)"
+    assert wording.cin_title(df) == "Open children in need cases fell by 486 (32.7%)"
     # Other numbers give other words: nothing is typed by hand.
     df.loc[(df["metric"] == "open_cin_cases") & (df["value"] == 1000), "value"] = 1600
-    assert findings.cin_finding(df, "Elsewhere") == (
+    assert wording.cin_finding(df, "Elsewhere") == (
         "In Elsewhere, open children in need cases rose by 114 (7.7%), "
         "from 1,486 in December 2011 to 1,600 at the end of April 2012."
     )
 
 
 def test_cin_text_says_only_two_counts_exist():
-    text = findings.cin_text(shipped_like())
+    text = wording.cin_text(shipped_like())
     assert "(down 486, 32.7%)" in text
     assert "Only these two counts" in text
 
 
 def test_caseload_words():
     df = shipped_like()
-    finding = findings.caseload_finding(df, "Peterborough")
+    finding = wording.caseload_finding(df, "Peterborough")
     assert finding.startswith("In Peterborough, as the staff establishment rose from 56 to 81, ")
     assert "fell from 30 to 17 in Referral and Assessment" in finding
     assert "fell from 27 to 20 in Family Support" in finding
-    assert findings.caseload_title(df) == (
+    assert wording.caseload_title(df) == (
         "Caseloads per worker fell in every team as the establishment rose from 56 to 81"
     )
-    text = findings.caseload_text(df)
+    text = wording.caseload_text(df)
     assert (
         "In Referral and Assessment, the average caseload fell from 30 to 17 (down 13, 43.3%)."
         in text
@@ -203,17 +203,17 @@ def test_caseload_words():
 def test_caseload_title_when_teams_move_apart():
     df = shipped_like()
     df.loc[(df["scope"] == "Family Support") & (df["value"] == 20), "value"] = 31
-    assert findings.caseload_title(df).startswith("Caseloads per worker changed as")
+    assert wording.caseload_title(df).startswith("Caseloads per worker changed as")
 
 
 def test_timeliness_words():
     df = shipped_like()
     points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
-    assert findings.timeliness_title(points) == (
+    assert wording.timeliness_title(points) == (
         "In April–May 2012, 99% of initial and 92% of core assessments were completed within the "
         "statutory timescale"
     )
-    text = findings.timeliness_text(points)
+    text = wording.timeliness_text(points)
     assert text.startswith(
         "In April–May 2012, 99% of initial assessments were completed within 10 working days "
         "and 92% of core assessments within 35 working days."
@@ -224,7 +224,7 @@ def test_timeliness_words():
     )
     assert text.index(f"[2] {FOI}") < text.index(f"[3] {SCRUTINY}")
     assert "88.8% of core assessments on time in the year to date to September 2012" in text
-    assert findings.timeliness_finding(df, points, "Peterborough") == (
+    assert wording.timeliness_finding(df, points, "Peterborough") == (
         "In Peterborough, the initial assessment backlog fell from 235 to 0 and the core "
         "assessment backlog fell from 125 to 5 between December 2011 and the end of April 2012, "
         "and in April–May 2012 "
@@ -241,12 +241,12 @@ def test_source_numbers_put_the_main_source_first_then_time_order():
 
 def test_backlog_words():
     df = shipped_like()
-    assert findings.backlog_title(df) == (
+    assert wording.backlog_title(df) == (
         "Assessments out of timescale: initial fell from 235 to 0 and core fell from 125 to 5"
     )
     assert (
         "Core assessments out of timescale fell from 125 in December 2011 to 5 at the end of "
-        "April 2012 (down 120, 96.0%)." in findings.backlog_text(df)
+        "April 2012 (down 120, 96.0%)." in wording.backlog_text(df)
     )
 
 
@@ -257,13 +257,13 @@ def _points(df):
 def test_timeliness_finding_names_each_backlogs_own_periods():
     # The initial backlog now runs to the end of May; the core one still ends in April.
     df = with_monthly_figures()
-    assert findings.timeliness_finding(df, _points(df), "Peterborough") == (
+    assert wording.timeliness_finding(df, _points(df), "Peterborough") == (
         "In Peterborough, the initial assessment backlog fell from 235 in December 2011 to 3 "
         "at the end of May 2012 and the core assessment backlog fell from 125 in December 2011 "
         "to 5 at the end of April 2012, and in April–May 2012 99% of initial and 92% of core "
         "assessments were completed within the statutory timescale."
     )
-    text = findings.backlog_text(df)
+    text = wording.backlog_text(df)
     assert "fell from 235 in December 2011 to 3 at the end of May 2012 (down 232, 98.7%)" in text
     assert "fell from 125 in December 2011 to 5 at the end of April 2012 (down 120, 96.0%)" in text
 
@@ -277,7 +277,7 @@ def test_undated_backlogs_are_not_said_to_be_between_periods():
         row("core_assessments_overdue", "before (undated)", 125),
         row("core_assessments_overdue", "after (undated)", 5),
     )])  # fmt: skip
-    finding = findings.timeliness_finding(df, _points(df), "P")
+    finding = wording.timeliness_finding(df, _points(df), "P")
     assert finding.startswith(
         "In P, the initial assessment backlog fell from 235 to 0 and the core assessment "
         "backlog fell from 125 to 5, and in April–May 2012 "
@@ -292,16 +292,16 @@ def test_latest_timeliness_shares_name_their_own_periods():
             end="2012-06-30"),
     )])  # fmt: skip
     points = _points(df)
-    assert findings.timeliness_title(points) == (
+    assert wording.timeliness_title(points) == (
         "95% of initial assessments in June 2012 and 92% of core assessments in April–May 2012 "
         "were completed within the statutory timescale"
     )
-    assert findings.timeliness_finding(df, points, "P").endswith(
+    assert wording.timeliness_finding(df, points, "P").endswith(
         "between December 2011 and the end of April 2012, and 95% of initial assessments in "
         "June 2012 and 92% of core assessments in April–May 2012 were completed within the "
         "statutory timescale."
     )
-    assert findings.timeliness_text(points).startswith(
+    assert wording.timeliness_text(points).startswith(
         "In June 2012, 95% of initial assessments were completed within 10 working days. "
         "In April–May 2012, 92% of core assessments were completed within 35 working days."
     )
@@ -314,21 +314,21 @@ def test_latest_main_skips_a_suppressed_figure():
     )])  # fmt: skip
     points = _points(df)
     assert findings.latest_main(points[0])["period"] == "April–May 2012"
-    assert "suppressed" not in findings.timeliness_title(points)
+    assert "suppressed" not in wording.timeliness_title(points)
 
 
 def test_monthly_changes_compare_the_first_and_last_figures_and_say_when():
     # A path that rises before it falls: the change is still first against last.
     df = pd.concat([shipped_like(), month_ends("open_cin_cases", "2012-01-01", [1600, 1250, 1105])])
-    assert findings.cin_title(df) == "Open children in need cases fell by 486 (32.7%)"
-    assert findings.cin_finding(df, "P") == (
+    assert wording.cin_title(df) == "Open children in need cases fell by 486 (32.7%)"
+    assert wording.cin_finding(df, "P") == (
         "In P, open children in need cases fell by 486 (32.7%), "
         "from 1,486 in December 2011 to 1,000 at the end of April 2012."
     )
-    assert "Only these two counts" not in findings.cin_text(df)
+    assert "Only these two counts" not in wording.cin_text(df)
     # A suppressed last month: the last figure is the last one published.
     df = pd.concat([df, month_ends("open_cin_cases", "2012-05-01", [None])])
-    assert "to 1,000 at the end of April 2012" in findings.cin_finding(df, "P")
+    assert "to 1,000 at the end of April 2012" in wording.cin_finding(df, "P")
 
 
 def test_an_unchanged_dated_figure_still_says_when():
@@ -336,7 +336,7 @@ def test_an_unchanged_dated_figure_still_says_when():
         row("core_assessments_overdue", "December 2011", 5, start="2011-12-01", end="2011-12-31"),
         row("core_assessments_overdue", "end of April 2012", 5, start="2012-04-30"),
     )
-    assert findings.change_sentence(findings.change(df, "core_assessments_overdue")) == (
+    assert wording.change_sentence(findings.change(df, "core_assessments_overdue")) == (
         "Core assessments out of timescale stayed at 5 from December 2011 to the end of April 2012."
     )
 
@@ -345,7 +345,7 @@ def test_an_unchanged_dated_figure_still_says_when():
 
 
 def test_table_groups_by_team_and_formats_values():
-    t = findings.table(findings.select(shipped_like(), "caseload_per_worker"))
+    t = chart_tables.table(findings.select(shipped_like(), "caseload_per_worker"))
     assert list(t.columns) == ["Measure", "Team", "Period", "Value", "Source"]
     assert list(zip(t["Team"], t["Period"], t["Value"], strict=True)) == [
         ("Referral and Assessment", "before (undated)", "30"),
@@ -359,7 +359,7 @@ def test_table_groups_by_team_and_formats_values():
 def test_timeliness_table_shows_basis_and_role():
     df = shipped_like()
     points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
-    t = findings.timeliness_table(points)
+    t = chart_tables.timeliness_table(points)
     first = t.iloc[0]
     assert (first["Period"], first["Value"], first["Based on"], first["Role"]) == (
         "March 2010",

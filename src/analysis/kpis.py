@@ -419,7 +419,7 @@ def pick(table: pd.DataFrame, *metrics: str) -> pd.DataFrame:
 
 
 def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
-    from analysis.findings import fmt_value
+    from analysis.formatting import fmt_value
 
     rows = table[
         (table["metric"] == metric)

@@ -1,0 +1,52 @@
+"""How numbers, values, periods and metric names are written: "1,486", "99%", "in May 2012"."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import catalogue, tidy
+
+
+def fmt_number(x: float) -> str:
+    """A number as people write it: thousands separated, at most one decimal place."""
+    x = round(float(x), 1)
+    return f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+
+
+def fmt_value(value: float, unit: str, qualifier: str = "") -> str:
+    """A value with its unit ("99%", "£200,000") and any qualifier ("nearly 600")."""
+    if qualifier == tidy.SUPPRESSED or pd.isna(value):
+        return "suppressed"
+    text = fmt_number(value)
+    if unit == "percent":
+        text += "%"
+    elif unit == "GBP":
+        text = "£" + text
+    return f"{qualifier} {text}" if qualifier else text
+
+
+def fmt_pct(x: float) -> str:
+    """A percentage to one decimal place, as in "32.7%"."""
+    return f"{x:.1f}%"
+
+
+def qualifier_text(q: object) -> str:
+    """A qualifier cell as text: an empty cell (read as NaN) is ""."""
+    return q if isinstance(q, str) else ""
+
+
+def when(period: str) -> str:
+    """A period label as it reads inside a sentence: "in December 2011", "at the end of April"."""
+    lower = period.lower()
+    if lower.startswith(("end of", "start of")):
+        return f"at the {period}"
+    if lower.startswith("year to date"):
+        return f"in the {period}"
+    if lower.startswith(("before", "after", "at the time")):
+        return period
+    return f"in {period}"
+
+
+def label(metric: str) -> str:
+    """The catalogue label of a metric."""
+    return catalogue.get(metric).label
