@@ -261,3 +261,12 @@ def test_notebook_helpers_suppress_and_state_the_story(tmp_path):
     shown = kpis.months_between(monthly)
     assert shown["period_start"].min() == pd.Timestamp("2011-04-01")
     assert shown["period_end"].max() == pd.Timestamp("2012-09-30")
+    teams, per_team = kpis.team_panels(shown, "caseload_per_worker")
+    assert teams == sorted(teams) and len(teams) == len(per_team) > 1
+    for team, rows in zip(teams, per_team, strict=True):
+        assert set(rows["scope"]) == {team} and set(rows["metric"]) == {"caseload_per_worker"}
+    backlog = kpis.panels(shown, "initial_assessments_overdue", "core_assessments_overdue")
+    assert [set(p["metric"]) for p in backlog] == [
+        {"initial_assessments_overdue"},
+        {"core_assessments_overdue"},
+    ]

@@ -418,6 +418,18 @@ def pick(table: pd.DataFrame, *metrics: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def panels(table: pd.DataFrame, *metrics: str) -> list[pd.DataFrame]:
+    """One chart panel per metric, in the order given."""
+    return [pick(table, m) for m in metrics]
+
+
+def team_panels(table: pd.DataFrame, metric: str) -> tuple[list[str], list[pd.DataFrame]]:
+    """The teams holding a by-team metric, sorted, and one chart panel per team."""
+    rows = pick(table, metric)
+    teams = sorted(rows["scope"].unique())
+    return teams, [rows[rows["scope"] == team] for team in teams]
+
+
 def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
     from analysis.formatting import fmt_value
 
