@@ -16,18 +16,18 @@ RUN := $(PY) -m analysis
 SEED ?= 2012
 EXTRACT := data/processed/synthetic_extract
 
-.PHONY: help env data synth report test lint format unit nbval check-outputs notebooks lab bench clean
+.PHONY: help env data synth report test lint format unit nbval check-outputs notebooks lab bench constraints clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python >= 3.11 is needed (found $$($(PYTHON) --version)); set PYTHON=..." >&2; exit 1; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	$(VENV)/bin/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $@
 
@@ -69,6 +69,10 @@ lab: data synth ## Open JupyterLab on the notebooks
 
 bench: $(ENV_STAMP) ## Benchmark the case-level KPIs at national scale (prints ratios)
 	$(PY) benchmarks/bench_kpis.py
+
+constraints: $(ENV_STAMP) ## Re-pin constraints.txt to the versions installed in .venv (after an upgrade)
+	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^#'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean: ## Remove built outputs (keeps data/raw and .venv)
 	rm -rf data/processed/* reports/* .report-build .report-old

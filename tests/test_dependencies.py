@@ -37,3 +37,22 @@ def test_environment_python_matches_requires_python():
     env = yaml.safe_load((config.ROOT / "environment.yml").read_text())
     python = next(d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "python")
     assert python.removeprefix("python") == project["requires-python"]
+
+
+def test_constraints_pin_every_dependency_within_its_declared_range():
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["project"]
+    declared = project["dependencies"] + [
+        d for ds in project["optional-dependencies"].values() for d in ds
+    ]
+    pins = {}
+    for line in (config.ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_name(name)] = version
+    for spec in declared:
+        req = Requirement(spec)
+        pinned = pins.get(_name(req.name))
+        assert pinned is not None, f"{req.name} is not pinned in constraints.txt"
+        assert req.specifier.contains(pinned), f"{req.name}=={pinned} is outside {req.specifier}"
