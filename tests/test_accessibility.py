@@ -12,11 +12,11 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from html_outline import Outline
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config, html_export
@@ -68,47 +68,6 @@ NOT_BUILT = f"{config.relative_to_root(REPORTS)}/index.html not built: run `make
 
 
 # --- fast structural checks, no browser ------------------------------------------------------
-
-
-class Outline(HTMLParser):
-    """What the checks need from a page: lang, title, headings, images, links, footer, code."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lang: str | None = None
-        self.title = ""
-        self.headings: list[int] = []
-        self.imgs: list[dict[str, str | None]] = []
-        self.links: list[str] = []
-        self.footers = 0
-        self.code_inputs = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        classes = (a.get("class") or "").split()
-        if tag == "html":
-            self.lang = a.get("lang")
-        elif tag == "title":
-            self._in_title = True
-        elif re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        elif tag == "img":
-            self.imgs.append(a)
-        elif tag == "a" and a.get("href"):
-            self.links.append(a["href"] or "")
-        elif tag == "footer":
-            self.footers += 1
-        if {"input_area", "jp-InputArea", "input_prompt", "jp-InputPrompt"} & set(classes):
-            self.code_inputs += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
 
 
 def outline_problems(page: str) -> list[str]:

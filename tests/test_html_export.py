@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
+from html_outline import outline
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import html_export
@@ -64,47 +64,6 @@ def sample_notebook(alt: str | None = ALT) -> nbformat.NotebookNode:
         ),
     ]
     return nb
-
-
-class _Outline(HTMLParser):
-    """Collects what the assertions need: headings, images, title, html lang, table cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.headings: list[int] = []
-        self.imgs: list[dict[str, str | None]] = []
-        self.lang: str | None = None
-        self.title = ""
-        self.ths: list[dict[str, str | None]] = []
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "html":
-            self.lang = a.get("lang")
-        elif re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        elif tag == "img":
-            self.imgs.append(a)
-        elif tag == "th":
-            self.ths.append(a)
-        elif tag == "title":
-            self._in_title = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-
-
-def outline(page: str) -> _Outline:
-    """Parse a page into its outline."""
-    parser = _Outline()
-    parser.feed(page)
-    return parser
 
 
 def test_report_page_has_no_code_and_keeps_outputs() -> None:
