@@ -188,7 +188,7 @@ def pandas_apply_kpis(folder: Path, timescales: dict[str, int] = TIMESCALES) -> 
 
 def fast_kpis(folder: Path) -> dict[tuple, float]:
     """The package's result for the same folder, in the same shape as naive_kpis."""
-    from analysis import extract, kpis
+    from analysis.cases import extract, kpis
 
     table = kpis.compute(extract.read_extract(folder))
     return {(r.metric, r.scope, r.period): float(r.value) for r in table.itertuples(index=False)}

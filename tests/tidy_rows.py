@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import catalogue, tidy
+from analysis.metrics import catalogue, tidy
 
 DOC = "Cabinet report"
 FOI = "FOI figures"

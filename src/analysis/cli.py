@@ -12,16 +12,19 @@ from analysis.errors import DataError
 # command -> (module, one-line help). Modules are imported only when their command runs, so a
 # quick command never pays for papermill or matplotlib.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "clean": ("analysis.clean", "parse and validate data/raw into the tidy metric table"),
-    "report": ("analysis.report", "run the notebooks with papermill and build the HTML report"),
+    "clean": ("analysis.metrics.clean", "parse and validate data/raw into the tidy metric table"),
+    "report": (
+        "analysis.report.runner",
+        "run the notebooks with papermill and build the HTML report",
+    ),
     "execute-notebooks": (
-        "analysis.notebook_run",
+        "analysis.report.execution",
         "re-execute the committed notebooks in place with stable outputs",
     ),
-    "kpis": ("analysis.kpis", "compute monthly KPIs from case-level extracts"),
-    "synth": ("analysis.synth", "write a synthetic case-level extract (made-up records)"),
+    "kpis": ("analysis.cases.kpis", "compute monthly KPIs from case-level extracts"),
+    "synth": ("analysis.cases.synth", "write a synthetic case-level extract (made-up records)"),
     "check-outputs": (
-        "analysis.privacy",
+        "analysis.privacy.guard",
         "fail if notebooks or reports hold record-level (personal) data",
     ),
 }

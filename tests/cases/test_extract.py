@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import extract
+from analysis.cases import extract
 from analysis.cli import main
 from analysis.errors import DataError
 

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import config, extract, kpis, synth, tidy
+from analysis import config
+from analysis.cases import extract, kpis, synth
 from analysis.cli import main
+from analysis.metrics import tidy
 
 A_HEADER = "child_id,assessment_id,assessment_type,start_date,completed_date,team,worker_id\n"
 E_HEADER = "child_id,episode_id,start_date,end_date,team,worker_id\n"

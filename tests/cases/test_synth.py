@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import extract, kpis, synth
+from analysis.cases import extract, kpis, synth
 from analysis.cli import main
 
 # (metric, period, cabinet report figure); tolerance: 5% or 5 cases, whichever is larger.

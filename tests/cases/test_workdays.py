@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import workdays
+from analysis.cases import workdays
 
 
 def d(*days: str) -> np.ndarray:

@@ -21,7 +21,8 @@ from tidy_rows import (
     with_monthly_figures,
 )
 
-from analysis import chart_tables, charts, figure_output, findings, formatting
+from analysis.charts import data_tables, figures, kinds
+from analysis.story import formatting, selection
 
 
 def _texts(ax) -> list[str]:
@@ -45,8 +46,8 @@ def _figure_text(fig) -> str:
 
 
 def test_before_and_after_draw_two_points_and_a_dotted_connector():
-    rows = findings.select(shipped_like(), "open_cin_cases")
-    fig = charts.change_chart(rows, "Open children in need cases fell by 486 (32.7%)")
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    fig = kinds.change_chart(rows, "Open children in need cases fell by 486 (32.7%)")
     ax = fig.axes[0]
     (points,) = _data_lines(ax)
     assert list(points.get_xdata()) == [0, 1]
@@ -56,12 +57,12 @@ def test_before_and_after_draw_two_points_and_a_dotted_connector():
     assert len(connectors) == 1 and list(connectors[0].get_ydata()) == [1486, 1000]
     assert [t.replace("\n", " ") for t in _ticks(ax)] == ["December 2011", "end of April 2012"]
     assert sorted(_texts(ax)) == ["1,000", "1,486"]
-    assert charts.chart_kind(rows) == "slope"
+    assert kinds.chart_kind(rows) == "slope"
 
 
 def test_three_or_more_dated_periods_draw_a_line_in_time():
     rows = monthly("open_cin_cases", [900, 950, 1010, 980])
-    fig = charts.change_chart(rows, "A trend")
+    fig = kinds.change_chart(rows, "A trend")
     ax = fig.axes[0]
     (line,) = _data_lines(ax)
     assert line.get_linestyle() == "-"
@@ -69,12 +70,12 @@ def test_three_or_more_dated_periods_draw_a_line_in_time():
     xs = pd.to_datetime(pd.Series(line.get_xdata()))
     assert xs.is_monotonic_increasing and xs.iloc[0].month == 1 and xs.iloc[0].day == 16
     assert sorted(_texts(ax)) == sorted(["900", "950", "1,010", "980"])
-    assert charts.chart_kind(rows) == "line"
+    assert kinds.chart_kind(rows) == "line"
 
 
 def test_long_monthly_series_still_labels_every_point():
     values = list(range(100, 124))
-    ax = charts.change_chart(monthly("open_cin_cases", values), "Two years").axes[0]
+    ax = kinds.change_chart(monthly("open_cin_cases", values), "Two years").axes[0]
     assert len(_data_lines(ax)[0].get_ydata()) == 24
     assert len(ax.texts) == 24
     # Upright, smaller labels so 24 neighbours do not overlap; a date axis, not 24 names.
@@ -84,15 +85,15 @@ def test_long_monthly_series_still_labels_every_point():
 
 def test_two_dated_periods_of_a_monthly_metric_stay_a_slope():
     rows = monthly("open_cin_cases", [900, 950])
-    assert charts.chart_kind(rows) == "slope"
-    ax = charts.change_chart(rows, "Two months").axes[0]
+    assert kinds.chart_kind(rows) == "slope"
+    ax = kinds.change_chart(rows, "Two months").axes[0]
     assert [ln.get_linestyle() for ln in _data_lines(ax)] == ["None"]
 
 
 def test_undated_before_and_after_are_categories_said_to_be_undated():
     df = shipped_like()
-    fig = charts.change_chart(
-        [findings.select(df, "caseload_per_worker"), findings.select(df, "staff_establishment")],
+    fig = kinds.change_chart(
+        [selection.select(df, "caseload_per_worker"), selection.select(df, "staff_establishment")],
         "Caseloads fell",
     )
     loads, staff = fig.axes
@@ -109,7 +110,7 @@ def test_undated_before_and_after_are_categories_said_to_be_undated():
 def test_count_axes_start_at_zero_and_leave_room_for_labels():
     df = shipped_like()
     for metric in ("open_cin_cases", "staff_establishment", "caseload_per_worker"):
-        ax = charts.change_chart(findings.select(df, metric), "t").axes[0]
+        ax = kinds.change_chart(selection.select(df, metric), "t").axes[0]
         bottom, top = ax.get_ylim()
         assert bottom == 0
         assert top > df.loc[df["metric"] == metric, "value"].max()
@@ -117,7 +118,7 @@ def test_count_axes_start_at_zero_and_leave_room_for_labels():
 
 def test_percent_axes_run_from_zero_to_one_hundred():
     rows = monthly("initial_assessments_on_time_pct", [80, 85, 90])
-    ax = charts.change_chart(rows, "t").axes[0]
+    ax = kinds.change_chart(rows, "t").axes[0]
     assert ax.get_ylim()[0] == 0
     assert list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
     assert sorted(_texts(ax)) == ["80%", "85%", "90%"]
@@ -125,16 +126,16 @@ def test_percent_axes_run_from_zero_to_one_hundred():
 
 def test_shared_y_gives_panels_the_same_scale():
     df = shipped_like()
-    panels = [findings.select(df, m) for m in findings.BACKLOG_METRICS]
-    fig = charts.change_chart(panels, "Backlogs", share_y=True)
+    panels = [selection.select(df, m) for m in selection.BACKLOG_METRICS]
+    fig = kinds.change_chart(panels, "Backlogs", share_y=True)
     assert fig.axes[0].get_ylim() == fig.axes[1].get_ylim()
-    unshared = charts.change_chart(panels, "Backlogs")
+    unshared = kinds.change_chart(panels, "Backlogs")
     assert unshared.axes[0].get_ylim() != unshared.axes[1].get_ylim()
 
 
 def test_source_line_names_document_and_paragraphs():
-    rows = findings.select(shipped_like(), "open_cin_cases")
-    fig = charts.change_chart(rows, "t")
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    fig = kinds.change_chart(rows, "t")
     assert "Source: Cabinet report, para 1, para 4.7." in _figure_text(fig).replace("\n", " ")
 
 
@@ -144,12 +145,12 @@ def test_source_text_numbers_several_sources():
         row("open_cin_cases", "b", 1, source="B", ref="p2"),
         row("open_cin_cases", "c", 1, source="A", ref="p1"),
     )
-    assert charts.source_text(df) == "Sources: A, p1; B, p2."
-    assert charts.source_text(df, numbered=True) == "Sources: [1] A, p1; [2] B, p2."
+    assert kinds.source_text(df) == "Sources: A, p1; B, p2."
+    assert kinds.source_text(df, numbered=True) == "Sources: [1] A, p1; [2] B, p2."
 
 
 def test_title_states_the_finding():
-    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "It fell by 486")
+    fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "It fell by 486")
     assert fig.get_suptitle() == "It fell by 486"
 
 
@@ -159,7 +160,7 @@ def test_approximate_dates_are_said_on_the_chart():
             quality="approximate"),
         row("open_cin_cases", "June 2012", 12, start="2012-06-01", end="2012-06-30"),
     )  # fmt: skip
-    ax = charts.change_chart(rows, "t").axes[0]
+    ax = kinds.change_chart(rows, "t").axes[0]
     assert _ticks(ax) == ["spring 2012\n(date approximate)", "June 2012"]
 
 
@@ -168,7 +169,7 @@ def test_qualified_and_suppressed_values_are_labelled_as_such():
         row("open_cin_cases", "January 2012", 600, start="2012-01-01", qualifier="nearly"),
         row("open_cin_cases", "February 2012", None, start="2012-02-01", qualifier="suppressed"),
     )
-    ax = charts.change_chart(rows, "t").axes[0]
+    ax = kinds.change_chart(rows, "t").axes[0]
     assert sorted(_texts(ax)) == ["nearly 600", "suppressed"]
 
 
@@ -179,7 +180,7 @@ def test_close_labels_are_nudged_apart():
         row("core_assessments_overdue", "December 2011", 125, start="2011-12-01"),
         row("core_assessments_overdue", "April 2012", 5, start="2012-04-30"),
     )
-    ax = charts.change_chart(rows, "t").axes[0]
+    ax = kinds.change_chart(rows, "t").axes[0]
     ys = {t.get_text(): t.xy[1] for t in ax.texts}
     top = ax.get_ylim()[1]
     assert ys["5"] - ys["0"] >= 0.05 * top
@@ -188,10 +189,10 @@ def test_close_labels_are_nudged_apart():
 
 def test_one_unit_per_panel():
     rows = pd.concat(
-        [findings.select(shipped_like(), m) for m in ("open_cin_cases", "caseload_per_worker")]
+        [selection.select(shipped_like(), m) for m in ("open_cin_cases", "caseload_per_worker")]
     )
     with pytest.raises(ValueError, match="one unit per panel"):
-        charts.change_chart(rows, "t")
+        kinds.change_chart(rows, "t")
 
 
 def _tick_label_boxes(fig, ax):
@@ -219,8 +220,8 @@ def _assert_tick_labels_apart(fig):
 
 def test_few_dated_periods_name_each_point_in_short_at_its_date():
     # An analyst's month-end counts after a whole-month figure: five periods, one tick each.
-    rows = findings.select(with_monthly_figures(), "open_cin_cases")
-    fig = charts.change_chart(rows, "Open children in need cases fell by 486 (32.7%)")
+    rows = selection.select(with_monthly_figures(), "open_cin_cases")
+    fig = kinds.change_chart(rows, "Open children in need cases fell by 486 (32.7%)")
     ax = fig.axes[0]
     (line,) = _data_lines(ax)
     xs = list(pd.to_datetime(pd.Series(line.get_xdata())).dt.strftime("%Y-%m-%d"))
@@ -247,8 +248,8 @@ CROWDED_KINDS = frame(
 @pytest.mark.parametrize(
     "panels",
     [
-        [findings.select(with_monthly_figures(), "open_cin_cases")],
-        findings.backlog_panels(with_monthly_figures()),
+        [selection.select(with_monthly_figures(), "open_cin_cases")],
+        selection.backlog_panels(with_monthly_figures()),
         [CROWDED_KINDS],
         [month_ends(MONTH, "2012-01-01", [3, 4, 5])],
         [frame(row(MONTH, "2012", 1, start="2012-01-01", end="2012-12-31"),
@@ -262,14 +263,14 @@ CROWDED_KINDS = frame(
          "m24", "m40", "m120", "three-panels"],
 )  # fmt: skip
 def test_time_axis_tick_labels_never_overlap(panels):
-    fig = charts.change_chart(panels, "t", share_y=True)
+    fig = kinds.change_chart(panels, "t", share_y=True)
     _assert_tick_labels_apart(fig)
     # The points stay on a true time axis whatever the ticks are.
     for ax, rows in zip(fig.axes, panels, strict=True):
-        if charts.chart_kind(rows) == "line":
+        if kinds.chart_kind(rows) == "line":
             (line,) = _data_lines(ax)
             got = pd.to_datetime(pd.Series(line.get_xdata()))
-            valued = findings.order_periods(rows[rows["value"].notna()])
+            valued = selection.order_periods(rows[rows["value"].notna()])
             mid = valued["period_start"] + (valued["period_end"] - valued["period_start"]) / 2
             assert list(got) == list(mid)
 
@@ -281,7 +282,7 @@ def test_short_tick_labels_follow_the_period_kind_and_say_approximate():
         row(MONTH, "end of July 2012", 11, start="2012-07-31"),
         row(MONTH, "2 October 2012", 11, start="2012-10-02"),
     )
-    fig = charts.change_chart(rows, "t")
+    fig = kinds.change_chart(rows, "t")
     assert [t for t, _ in _tick_label_boxes(fig, fig.axes[0])] == [
         "Mar–May\n2012\n(approx.)", "Jun\n2012", "end Jul\n2012", "2 Oct\n2012",
     ]  # fmt: skip
@@ -290,7 +291,7 @@ def test_short_tick_labels_follow_the_period_kind_and_say_approximate():
 def test_crowded_periods_fall_back_to_round_dates_and_name_approximate_ones():
     # April 2012 and April–May 2012 are a fortnight apart on a two-year axis: a tick for each
     # period would collide, so the axis shows round dates and says which date is approximate.
-    fig = charts.change_chart(CROWDED_KINDS, "t")
+    fig = kinds.change_chart(CROWDED_KINDS, "t")
     ax = fig.axes[0]
     texts = [t for t, _ in _tick_label_boxes(fig, ax)]
     assert "2012" in texts and not any("April" in t for t in texts)
@@ -304,8 +305,8 @@ def test_crowded_periods_fall_back_to_round_dates_and_name_approximate_ones():
 
 def _timeliness_fig():
     df = shipped_like()
-    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
-    return charts.timeliness_chart(points, "In April–May 2012, 99% ..."), points
+    points = [selection.timeliness_points(df, p, late) for p, late in selection.TIMELINESS_METRICS]
+    return kinds.timeliness_chart(points, "In April–May 2012, 99% ..."), points
 
 
 def _marker_dates(ax) -> dict[float, pd.Timestamp]:
@@ -347,7 +348,7 @@ def test_timeliness_marks_context_points_as_other_sources():
         "[3] other source, for context": scrutiny.get_marker(),
     }
     legend = [t.get_text() for t in initial.get_legend().get_texts()]
-    assert legend == [*sorted(by_label), charts.SPAN_LEGEND]
+    assert legend == [*sorted(by_label), kinds.SPAN_LEGEND]
 
 
 def test_timeliness_points_sit_mid_period_on_a_time_axis():
@@ -462,15 +463,15 @@ def test_timeliness_labels_axis_and_sources():
 
 def test_timeliness_refuses_undated_points():
     df = frame(row("initial_assessments_on_time_pct", "before (undated)", 50))
-    points = findings.timeliness_points(df, "initial_assessments_on_time_pct")
+    points = selection.timeliness_points(df, "initial_assessments_on_time_pct")
     with pytest.raises(ValueError, match=r"need dates; undated: before \(undated\)"):
-        charts.timeliness_chart(points, "t")
+        kinds.timeliness_chart(points, "t")
 
 
 def test_timeliness_with_monthly_main_figures_draws_a_line():
     rows = monthly("initial_assessments_on_time_pct", [70, 75, 80, 85])
-    points = findings.timeliness_points(rows, "initial_assessments_on_time_pct")
-    fig = charts.timeliness_chart(points, "t")
+    points = selection.timeliness_points(rows, "initial_assessments_on_time_pct")
+    fig = kinds.timeliness_chart(points, "t")
     ax = fig.axes[0]
     (line,) = _data_lines(ax)
     assert line.get_linestyle() == "-" and list(line.get_ydata()) == [70, 75, 80, 85]
@@ -487,52 +488,44 @@ def test_timeliness_with_monthly_main_figures_draws_a_line():
 def test_alt_text_states_every_value():
     df = shipped_like()
     panels = [
-        findings.select(df, "caseload_per_worker"),
-        findings.select(df, "staff_establishment"),
+        selection.select(df, "caseload_per_worker"),
+        selection.select(df, "staff_establishment"),
     ]
-    alt = figure_output.alt_text(panels, "Caseloads fell")
+    alt = figures.alt_text(panels, "Caseloads fell")
     assert alt.startswith("Caseloads fell. Slope chart, Average caseload per worker, ")
     for value in ("30", "17", "27", "20", "56", "81"):
         assert f" {value}" in alt
     _, points = _timeliness_fig()
-    alt = figure_output.alt_text(points, "t")
+    alt = figures.alt_text(points, "t")
     assert "March 2010 40.4% (other source)" in alt and "April–May 2012 99%;" in alt
 
 
 def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    rows = findings.select(shipped_like(), "open_cin_cases")
-    fig = charts.change_chart(rows, "t")
-    figure_output.show(
-        fig, alt="Open cases fell from 1,486 to 1,000", table=chart_tables.table(rows)
-    )
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    fig = kinds.change_chart(rows, "t")
+    figures.show(fig, alt="Open cases fell from 1,486 to 1,000", table=data_tables.table(rows))
     image, html = shown
     data, metadata = DisplayFormatter().format(image)
     assert data["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
     assert metadata == {"image/png": {"alt": "Open cases fell from 1,486 to 1,000"}}
     assert "<caption>The numbers behind the chart</caption>" in html.data
     assert "1,486" in html.data and "December 2011" in html.data
-    assert html.data == figure_output._table_html(
-        chart_tables.table(rows), "The numbers behind the chart"
-    )
+    assert html.data == figures._table_html(data_tables.table(rows), "The numbers behind the chart")
 
 
 def test_show_refuses_a_figure_without_alt_text(monkeypatch):
     monkeypatch.setattr("IPython.display.display", lambda obj: None)
-    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
+    fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
     with pytest.raises(ValueError, match="alt text"):
-        figure_output.show(fig, alt=" ", table=pd.DataFrame())
+        figures.show(fig, alt=" ", table=pd.DataFrame())
 
 
 def test_save_writes_png_and_svg_with_the_same_bytes_every_time(tmp_path):
-    rows = findings.select(shipped_like(), "open_cin_cases")
-    first = figure_output.save(
-        charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "a"
-    )
-    again = figure_output.save(
-        charts.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "b"
-    )
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    first = figures.save(kinds.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "a")
+    again = figures.save(kinds.change_chart(rows, "t"), "02_cin_cases-open-cin", tmp_path / "b")
     assert [p.name for p in first] == ["02_cin_cases-open-cin.png", "02_cin_cases-open-cin.svg"]
     for a, b in zip(first, again, strict=True):
         assert a.read_bytes() == b.read_bytes()
@@ -542,22 +535,22 @@ def test_save_writes_png_and_svg_with_the_same_bytes_every_time(tmp_path):
 
 
 def test_save_timeliness_twice_is_identical(tmp_path):
-    a = figure_output.save(_timeliness_fig()[0], "03-t", tmp_path / "a")
-    b = figure_output.save(_timeliness_fig()[0], "03-t", tmp_path / "b")
+    a = figures.save(_timeliness_fig()[0], "03-t", tmp_path / "a")
+    b = figures.save(_timeliness_fig()[0], "03-t", tmp_path / "b")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
 def test_save_with_no_folder_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
-    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
-    assert figure_output.save(fig, "x", "") == [] and figure_output.save(fig, "x", None) == []
+    fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
+    assert figures.save(fig, "x", "") == [] and figures.save(fig, "x", None) == []
     assert list(tmp_path.iterdir()) == []
 
 
 def test_save_relative_folder_goes_under_the_reports_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
-    fig = charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
-    written = figure_output.save(fig, "02_cin_cases-open-cin", "figures")
+    fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
+    written = figures.save(fig, "02_cin_cases-open-cin", "figures")
     assert [p.parent for p in written] == [tmp_path / "figures"] * 2
 
 
@@ -565,7 +558,7 @@ def test_charts_do_not_touch_global_style():
     import matplotlib as mpl
 
     before = dict(mpl.rcParams)
-    charts.change_chart(findings.select(shipped_like(), "open_cin_cases"), "t")
+    kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
     assert dict(mpl.rcParams) == before
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import config, tidy
-from analysis.clean import clean
+from analysis import config
 from analysis.cli import main
 from analysis.errors import DataError
+from analysis.metrics import tidy
+from analysis.metrics.clean import clean
 
 HEADER = "metric,scope,period,value,source,source_ref\n"
 GOOD_ROW = "open_cin_cases,service,December 2011,1486,Cabinet report,para 4.7\n"

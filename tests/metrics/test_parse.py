@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from analysis.parse import ParseError, parse_period, parse_scope, parse_value
+from analysis.metrics.parse import ParseError, parse_period, parse_scope, parse_value
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import disclosure, extract, kpis, synth, tidy
+from analysis.cases import extract, kpis, synth
 from analysis.cli import main
+from analysis.metrics import tidy
+from analysis.privacy import disclosure
 
 
 def row(metric: str, value: float, denominator=np.nan, numerator=np.nan, scope="service"):

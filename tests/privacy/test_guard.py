@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import config, html_export, privacy
+from analysis import config
 from analysis.cli import main
+from analysis.privacy import guard
+from analysis.report import pages
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
@@ -117,8 +119,8 @@ def write_nb(tmp_path: Path, nb: nbformat.NotebookNode, name: str = "nb.ipynb") 
     return path
 
 
-def findings(path: Path, max_ids: int = privacy.DEFAULT_MAX_IDS) -> list[str]:
-    return [str(f) for f in privacy.scan([path], max_ids)[1]]
+def findings(path: Path, max_ids: int = guard.DEFAULT_MAX_IDS) -> list[str]:
+    return [str(f) for f in guard.scan([path], max_ids)[1]]
 
 
 # --- passes aggregates ---------------------------------------------------------------------
@@ -133,8 +135,8 @@ def test_aggregate_csv_and_exported_html_pass(tmp_path: Path) -> None:
     metrics_frame().to_csv(metrics, index=False)
     page = tmp_path / "report.html"
     nb = aggregate_notebook()
-    page.write_text(html_export.notebook_to_html(nb, "KPIs", "<p>footer</p>"), encoding="utf-8")
-    assert privacy.scan([tmp_path]) == (2, [])
+    page.write_text(pages.notebook_to_html(nb, "KPIs", "<p>footer</p>"), encoding="utf-8")
+    assert guard.scan([tmp_path]) == (2, [])
 
 
 def test_ten_distinct_ids_are_a_handful_eleven_are_not(tmp_path: Path) -> None:
@@ -243,7 +245,7 @@ def test_html_page_with_child_id_column_is_caught(tmp_path: Path) -> None:
     ],
 )
 def test_personal_headers_are_recognised(header: str) -> None:
-    assert privacy.sensitive_header(header)
+    assert guard.sensitive_header(header)
 
 
 @pytest.mark.parametrize(
@@ -262,7 +264,7 @@ def test_personal_headers_are_recognised(header: str) -> None:
     ],
 )
 def test_aggregate_headers_are_not_flagged(header: str) -> None:
-    assert privacy.sensitive_header(header) is None
+    assert guard.sensitive_header(header) is None
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -290,8 +292,8 @@ def test_cli_rejects_a_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_projects_own_outputs_pass() -> None:
-    paths = [config.ROOT / p for p in privacy.DEFAULT_PATHS]
-    count, found = privacy.scan([p for p in paths if p.exists()])
+    paths = [config.ROOT / p for p in guard.DEFAULT_PATHS]
+    count, found = guard.scan([p for p in paths if p.exists()])
     if count == 0:
         pytest.skip("no notebooks or reports yet to scan")
     assert found == [], "\n".join(map(str, found))
@@ -299,8 +301,8 @@ def test_the_projects_own_outputs_pass() -> None:
 
 def test_case_level_extract_columns_are_recognised() -> None:
     # The project's own record-level extracts: displaying one in a notebook must fail the guard.
-    from analysis import extract
+    from analysis.cases import extract
 
     for schema in extract.SCHEMAS:
-        flagged = {c for c in schema.columns if privacy.sensitive_header(c)}
+        flagged = {c for c in schema.columns if guard.sensitive_header(c)}
         assert {"child_id", "worker_id", schema.id_column} <= flagged, schema.file

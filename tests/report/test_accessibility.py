@@ -19,7 +19,8 @@ import pytest
 from html_outline import Outline
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import config, html_export
+from analysis import config
+from analysis.report import pages
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,7 +91,7 @@ def outline_problems(page: str) -> list[str]:
         alt = (img.get("alt") or "").strip()
         if not alt:
             problems.append(f"img without alt text: {str(img.get('src'))[:60]}")
-        elif alt == html_export.NO_ALT_DEFAULT:
+        elif alt == pages.NO_ALT_DEFAULT:
             problems.append("img with nbconvert's placeholder alt text")
     if o.footers != 1:
         problems.append(f"{o.footers} footers, expected one (provenance)")
@@ -135,13 +136,13 @@ def sample_pages(folder: Path) -> list[Path]:
     ]
     footer = '<p>Commit <code>abc1234</code>; <a href="manifest.json">inputs and versions</a>.</p>'
     report = folder / "02_cin_cases.html"
-    report.write_text(html_export.notebook_to_html(nb, "Open CIN cases", footer), "utf-8")
+    report.write_text(pages.notebook_to_html(nb, "Open CIN cases", footer), "utf-8")
     (folder / "thumb.png").write_bytes(base64.b64decode(PNG_B64))
     entries = [
         {"title": "Open CIN cases", "href": report.name, "thumbnail": "thumb.png", "finding": "x"}
     ]
     index = folder / "index.html"
-    index.write_text(html_export.index_to_html(entries, footer), "utf-8")
+    index.write_text(pages.index_to_html(entries, footer), "utf-8")
     return [index, report]
 
 
@@ -175,7 +176,7 @@ def test_index_links_and_thumbnails_resolve() -> None:
 def test_outline_checks_catch_bad_pages() -> None:
     bad = (
         '<!DOCTYPE html><html lang="en"><head><title></title></head><body><h2>x</h2><h1>a</h1>'
-        f'<h1>b</h1><h4>c</h4><img src="a.png"><img src="b.png" alt="{html_export.NO_ALT_DEFAULT}">'
+        f'<h1>b</h1><h4>c</h4><img src="a.png"><img src="b.png" alt="{pages.NO_ALT_DEFAULT}">'
         '<div class="input_area">code</div></body></html>'
     )
     problems = "\n".join(outline_problems(bad))

@@ -11,7 +11,7 @@ import pytest
 from html_outline import outline
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import html_export
+from analysis.report import pages
 
 # A 1x1 white PNG: the export only needs a valid image, not a chart.
 PNG_B64 = (
@@ -67,7 +67,7 @@ def sample_notebook(alt: str | None = ALT) -> nbformat.NotebookNode:
 
 
 def test_report_page_has_no_code_and_keeps_outputs() -> None:
-    page = html_export.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
+    page = pages.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
     assert "SECRET_CODE" not in page
     assert "metrics_path" not in page
     assert "In&nbsp;[" not in page and "Out[" not in page
@@ -78,30 +78,30 @@ def test_report_page_has_no_code_and_keeps_outputs() -> None:
 
 
 def test_report_page_structure_for_assistive_technology() -> None:
-    page = html_export.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
+    page = pages.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
     o = outline(page)
     assert o.lang == "en-GB"
     assert o.title == "Open CIN cases"
     assert o.headings == [1, 2]
     assert "<main>" in page and page.index("<main>") < page.index("<footer>")
     assert [img.get("alt") for img in o.imgs] == [ALT]
-    assert html_export.NO_ALT_DEFAULT not in page
+    assert pages.NO_ALT_DEFAULT not in page
 
 
 def test_footer_is_inserted_verbatim_at_the_bottom() -> None:
-    page = html_export.notebook_to_html(sample_notebook(), "t", FOOTER)
+    page = pages.notebook_to_html(sample_notebook(), "t", FOOTER)
     footer = page[page.index("<footer>") :]
     assert FOOTER in footer
     assert page.index(FOOTER) > page.index("</main>")
 
 
 def test_figure_without_alt_text_is_refused_naming_the_cell() -> None:
-    with pytest.raises(html_export.AccessibilityError, match=r"cell 4"):
-        html_export.notebook_to_html(sample_notebook(alt=None), "t", FOOTER)
+    with pytest.raises(pages.AccessibilityError, match=r"cell 4"):
+        pages.notebook_to_html(sample_notebook(alt=None), "t", FOOTER)
 
 
 def test_tables_get_header_scopes_and_no_empty_header_cells() -> None:
-    page = html_export.notebook_to_html(sample_notebook(), "t", FOOTER)
+    page = pages.notebook_to_html(sample_notebook(), "t", FOOTER)
     o = outline(page)
     scopes = [th.get("scope") for th in o.ths]
     assert scopes.count("row") == 2  # the two period labels head their rows
@@ -114,8 +114,8 @@ def test_output_is_deterministic_whatever_the_cell_ids() -> None:
     first = sample_notebook()
     second = sample_notebook()  # nbformat gives every new cell a random id
     assert [c.id for c in first.cells] != [c.id for c in second.cells]
-    a = html_export.notebook_to_html(first, "t", FOOTER)
-    b = html_export.notebook_to_html(second, "t", FOOTER)
+    a = pages.notebook_to_html(first, "t", FOOTER)
+    b = pages.notebook_to_html(second, "t", FOOTER)
     assert a == b
     for cell in first.cells:
         assert cell.id not in a
@@ -124,7 +124,7 @@ def test_output_is_deterministic_whatever_the_cell_ids() -> None:
 def test_export_does_not_modify_the_callers_notebook() -> None:
     nb = sample_notebook()
     before = nbformat.writes(nb)
-    html_export.notebook_to_html(nb, "t", FOOTER)
+    pages.notebook_to_html(nb, "t", FOOTER)
     assert nbformat.writes(nb) == before
 
 
@@ -143,7 +143,7 @@ def test_index_links_each_report_with_thumbnail_alt_and_finding() -> None:
             "finding": "Open CIN cases fell by 486.",
         },
     ]
-    page = html_export.index_to_html(entries, FOOTER)
+    page = pages.index_to_html(entries, FOOTER)
     o = outline(page)
     assert o.lang == "en-GB" and o.title
     assert o.headings == [1, 2, 2]
@@ -158,15 +158,15 @@ def test_index_links_each_report_with_thumbnail_alt_and_finding() -> None:
 
 def test_index_uses_given_thumbnail_alt() -> None:
     entry = {"title": "T", "href": "t.html", "thumbnail": "f.png", "finding": "F."}
-    page = html_export.index_to_html([{**entry, "thumbnail_alt": "Dot plot of X"}], "")
+    page = pages.index_to_html([{**entry, "thumbnail_alt": "Dot plot of X"}], "")
     assert 'alt="Dot plot of X"' in page
 
 
 def test_first_figure_alt_gives_the_thumbnail_its_description() -> None:
-    assert html_export.first_figure_alt(sample_notebook()) == ALT
+    assert pages.first_figure_alt(sample_notebook()) == ALT
     no_figures = sample_notebook()
     no_figures.cells = [c for c in no_figures.cells if c.cell_type == "markdown"]
-    assert html_export.first_figure_alt(no_figures) is None
+    assert pages.first_figure_alt(no_figures) is None
 
 
 def test_svg_figures_get_their_alt_text_too() -> None:
@@ -174,7 +174,7 @@ def test_svg_figures_get_their_alt_text_too() -> None:
     figure = nb.cells[3].outputs[0]
     figure.data = {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"/>'}
     figure.metadata = {"image/svg+xml": {"alt": ALT}}
-    o = outline(html_export.notebook_to_html(nb, "t", FOOTER))
+    o = outline(pages.notebook_to_html(nb, "t", FOOTER))
     assert [img.get("alt") for img in o.imgs] == [ALT]
     assert o.imgs[0]["src"].startswith("data:image/svg+xml;base64,")
 
@@ -187,12 +187,12 @@ def test_templates_are_not_looked_up_in_the_current_directory(
     decoy.mkdir()
     (decoy / "index.html.j2").write_text("DECOY", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert "DECOY" not in html_export.notebook_to_html(sample_notebook(), "t", FOOTER)
+    assert "DECOY" not in pages.notebook_to_html(sample_notebook(), "t", FOOTER)
 
 
 def test_numeric_cells_are_marked_to_align_right() -> None:
     table = pd.DataFrame({"period": ["April 2012"], "value": ["1,486"], "share": ["32.7%"]})
-    fixed = html_export.accessible_tables(table.to_html(index=False))
+    fixed = pages.accessible_tables(table.to_html(index=False))
     assert "<td>April 2012</td>" in fixed
     assert '<td class="num">1,486</td>' in fixed
     assert '<td class="num">32.7%</td>' in fixed

@@ -14,10 +14,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import config, notebook_run, params, provenance, report
-from analysis.runlock import run_lock
+from analysis import config
+from analysis.report import execution, params, provenance, runner
+from analysis.report.lock import run_lock
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 GOOD, FAILING, SLOW = FIXTURES / "good", FIXTURES / "failing", FIXTURES / "slow"
 
 
@@ -105,7 +106,7 @@ def test_good_run_writes_complete_report(good_build):
     # The finding comes from the executed notebook, so it reflects the -p value (4 bars).
     assert "Peterborough: 4 bars, the last 6.0." in index
     assert "def " not in files["01_alpha.html"].decode()  # no code in the HTML
-    assert not (workspace / report.STAGING_NAME).exists()
+    assert not (workspace / runner.STAGING_NAME).exists()
     [entry] = log_lines(workspace)
     assert entry["outcome"] == "ok" and entry["inputs_digest"]
 
@@ -217,12 +218,12 @@ def test_convert_refuses_values_of_another_type(value, default, from_cli):
 def test_select_notebooks_by_stem_or_file_name_and_refuse_unknown_ones():
     from analysis.cli import UsageError
 
-    assert report.select_notebooks(GOOD, ["02_beta.ipynb", "01_alpha", "02_beta"]) == [
+    assert runner.select_notebooks(GOOD, ["02_beta.ipynb", "01_alpha", "02_beta"]) == [
         GOOD / "01_alpha.ipynb",
         GOOD / "02_beta.ipynb",
     ]
     with pytest.raises(UsageError, match="unknown notebook 'gamma'; known: 01_alpha, 02_beta"):
-        report.select_notebooks(GOOD, ["gamma"])
+        runner.select_notebooks(GOOD, ["gamma"])
 
 
 # --- failures --------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_report(prev
     assert 'at line 2: missing = counts["no such team"]' in message
     assert "untouched" in message
     assert snapshot(previous / "reports") == before
-    assert not (previous / report.STAGING_NAME).exists()
+    assert not (previous / runner.STAGING_NAME).exists()
     entry = log_lines(previous)[-1]
     assert entry["outcome"] == "failed" and "02_boom.ipynb" in entry["message"]
     assert entry["inputs"]["tests/fixtures/notebooks/failing/02_boom.ipynb"]  # hashes logged
@@ -266,9 +267,9 @@ def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous, 
     monkeypatch.setattr(config, "DATA_RAW", raw)
     monkeypatch.setattr(config, "DATA_PROCESSED", previous / "processed")
     before = snapshot(previous / "reports")
-    layout = report.Layout(out=previous / "reports", notebooks_dir=GOOD)
+    layout = runner.Layout(out=previous / "reports", notebooks_dir=GOOD)
     with pytest.raises(DataError, match=r"bad\.csv:2"):
-        report.build(layout, sorted(GOOD.glob("*.ipynb")), {}, clean=True)
+        runner.build(layout, sorted(GOOD.glob("*.ipynb")), {}, clean=True)
     assert snapshot(previous / "reports") == before
     assert not layout.staging.exists() and not (previous / "processed").exists()
     assert log_lines(previous)[-1]["outcome"] == "failed"
@@ -277,24 +278,24 @@ def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous, 
 def test_killed_run_keeps_previous_report_and_next_run_recovers(previous):
     before = snapshot(previous / "reports")
     pid_file = previous / "kernel.pid"
-    runner = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
+    proc = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
     try:
         wait_for(pid_file)  # the notebook is running inside the staging build
-        assert (previous / report.STAGING_NAME).exists()
-        runner.send_signal(signal.SIGKILL)
-        runner.wait(timeout=30)
+        assert (previous / runner.STAGING_NAME).exists()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     finally:
-        runner.kill()
-        runner.communicate()
+        proc.kill()
+        proc.communicate()
         if pid_file.exists():
             end_process(int(pid_file.read_text()))
     assert snapshot(previous / "reports") == before
-    assert (previous / report.STAGING_NAME).exists()  # stale, as a real kill would leave it
+    assert (previous / runner.STAGING_NAME).exists()  # stale, as a real kill would leave it
 
     done = run_report(previous, GOOD, "-p", "repeats", "4")
     assert done.returncode == 0, done.stderr
     assert "interrupted run" in done.stderr
-    assert not (previous / report.STAGING_NAME).exists()
+    assert not (previous / runner.STAGING_NAME).exists()
     assert snapshot(previous / "reports").keys() == before.keys()  # a complete report again
     assert "recovered" in log_lines(previous)[-1]
 
@@ -302,25 +303,25 @@ def test_killed_run_keeps_previous_report_and_next_run_recovers(previous):
 def test_terminated_run_cleans_up_and_exits_non_zero(previous):
     before = snapshot(previous / "reports")
     pid_file = previous / "kernel.pid"
-    runner = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
+    proc = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
     try:
         wait_for(pid_file)
-        runner.send_signal(signal.SIGTERM)
-        _, err = runner.communicate(timeout=60)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
     finally:
-        runner.kill()
+        proc.kill()
         if pid_file.exists():
             end_process(int(pid_file.read_text()))
-    assert runner.returncode == 130
+    assert proc.returncode == 130
     assert "SIGTERM" in err and "untouched" in err
     assert snapshot(previous / "reports") == before
-    assert not (previous / report.STAGING_NAME).exists()
+    assert not (previous / runner.STAGING_NAME).exists()
     assert log_lines(previous)[-1]["outcome"] == "interrupted"
 
 
 def test_second_run_exits_at_once_while_one_holds_the_lock(previous):
     before = snapshot(previous / "reports")
-    with run_lock(previous / report.LOCK_NAME):
+    with run_lock(previous / runner.LOCK_NAME):
         started = time.monotonic()
         done = run_report(previous, GOOD, timeout=60)
         elapsed = time.monotonic() - started
@@ -333,23 +334,23 @@ def test_second_run_exits_at_once_while_one_holds_the_lock(previous):
 
 
 def test_recover_puts_back_reports_after_a_kill_mid_swap(tmp_path):
-    layout = report.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
+    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
     layout.backup.mkdir()
     (layout.backup / "index.html").write_text("last good")
     layout.staging.mkdir()
-    note = report.recover(layout)
+    note = runner.recover(layout)
     assert (layout.out / "index.html").read_text() == "last good"
     assert not layout.backup.exists() and not layout.staging.exists()
     assert note and "restored" in note
 
 
 def test_swap_replaces_reports_and_leaves_no_backup(tmp_path):
-    layout = report.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
+    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
     layout.out.mkdir()
     (layout.out / "old.html").write_text("old")
     layout.staging.mkdir()
     (layout.staging / "new.html").write_text("new")
-    report.swap_in(layout)
+    runner.swap_in(layout)
     assert [p.name for p in layout.out.iterdir()] == ["new.html"]
     assert not layout.backup.exists() and not layout.staging.exists()
 
@@ -376,7 +377,7 @@ def test_normalise_strips_timings_random_ids_and_paths():
     )
     code = nbformat.v4.new_code_cell("x = 1", outputs=[warn])
     nb.cells = [injected, code]
-    out = notebook_run.normalise(nb)
+    out = execution.normalise(nb)
     assert out.metadata.papermill == {"parameters": {"repeats": 4}}
     assert out.cells[0]["id"] == "injected-parameters"
     assert "papermill" not in out.cells[0].metadata and "execution" not in out.cells[0].metadata
@@ -386,9 +387,9 @@ def test_normalise_strips_timings_random_ids_and_paths():
 def test_execute_in_place_is_stable(tmp_path):
     nb_path = tmp_path / "01_alpha.ipynb"
     nb_path.write_bytes((GOOD / "01_alpha.ipynb").read_bytes())
-    assert notebook_run.execute_in_place(nb_path) is True  # fixtures are stored without outputs
+    assert execution.execute_in_place(nb_path) is True  # fixtures are stored without outputs
     first = nb_path.read_bytes()
-    assert notebook_run.execute_in_place(nb_path) is False
+    assert execution.execute_in_place(nb_path) is False
     assert nb_path.read_bytes() == first
     assert first.endswith(b"}\n") and first.startswith(b'{\n "cells": [\n  {')  # Jupyter's format
     nb = nbformat.reads(first.decode(), as_version=4)

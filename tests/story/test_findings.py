@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from tidy_rows import DOC, FOI, SCRUTINY, frame, month_ends, row, shipped_like, with_monthly_figures
 
-from analysis import catalogue, chart_tables, findings, formatting, tidy, wording
+from analysis.charts import data_tables
+from analysis.metrics import catalogue, tidy
+from analysis.story import formatting, selection, wording
 
 # --- ordering and picking ---------------------------------------------------------------------
 
@@ -20,23 +22,23 @@ def test_order_periods_puts_undated_before_first_and_after_last():
         row("open_cin_cases", "before (undated)", 0),
         row("open_cin_cases", "January 2012", 1, start="2012-01-01", end="2012-01-31"),
     )
-    assert list(findings.order_periods(df)["value"]) == [0, 1, 2, 3]
+    assert list(selection.order_periods(df)["value"]) == [0, 1, 2, 3]
 
 
 def test_order_periods_breaks_equal_starts_by_end():
     df = shipped_like()
-    pts = findings.select(df, "initial_assessments_on_time_pct")
+    pts = selection.select(df, "initial_assessments_on_time_pct")
     assert list(pts["period"]) == ["April–May 2012", "year to date to September 2012"]
 
 
 def test_select_names_a_missing_metric_and_scope():
     with pytest.raises(KeyError, match=r"caseload_per_worker.*Nowhere"):
-        findings.select(shipped_like(), "caseload_per_worker", "Nowhere")
+        selection.select(shipped_like(), "caseload_per_worker", "Nowhere")
 
 
 def test_change_takes_first_and_last_period_whatever_the_row_order():
     df = shipped_like().iloc[::-1]
-    c = findings.change(df, "open_cin_cases")
+    c = selection.change(df, "open_cin_cases")
     assert (c.before, c.after) == (1486, 1000)
     assert (c.before_period, c.after_period) == ("December 2011", "end of April 2012")
     assert c.difference == -486
@@ -45,14 +47,14 @@ def test_change_takes_first_and_last_period_whatever_the_row_order():
 
 
 def test_change_knows_undated_rows():
-    c = findings.change(shipped_like(), "caseload_per_worker", "Referral and Assessment")
+    c = selection.change(shipped_like(), "caseload_per_worker", "Referral and Assessment")
     assert (c.before, c.after, c.undated) == (30, 17, True)
 
 
 def test_change_needs_two_values():
     df = frame(row("open_cin_cases", "December 2011", 1486, start="2011-12-01"))
     with pytest.raises(ValueError, match="before and an after"):
-        findings.change(df, "open_cin_cases")
+        selection.change(df, "open_cin_cases")
 
 
 def test_change_skips_suppressed_values():
@@ -61,7 +63,7 @@ def test_change_skips_suppressed_values():
         row("open_cin_cases", "February 2012", 12, start="2012-02-01"),
         row("open_cin_cases", "March 2012", None, start="2012-03-01", qualifier="suppressed"),
     )
-    assert findings.change(df, "open_cin_cases").after == 12
+    assert selection.change(df, "open_cin_cases").after == 12
 
 
 def test_pct_change_is_none_from_zero():
@@ -69,8 +71,8 @@ def test_pct_change_is_none_from_zero():
         row("core_assessments_overdue", "January 2012", 0, start="2012-01-01"),
         row("core_assessments_overdue", "February 2012", 4, start="2012-02-01"),
     )
-    assert findings.change(df, "core_assessments_overdue").pct_change is None
-    assert wording.change_sentence(findings.change(df, "core_assessments_overdue")).endswith(
+    assert selection.change(df, "core_assessments_overdue").pct_change is None
+    assert wording.change_sentence(selection.change(df, "core_assessments_overdue")).endswith(
         "(up 4)."
     )
 
@@ -82,21 +84,21 @@ def test_pct_change_is_none_from_zero():
     ("late", "of", "expected"), [(59, 99, 40.404), (114, 200, 43.0), (1, 220, 99.545), (0, 5, 100)]
 )
 def test_on_time_pct(late, of, expected):
-    assert findings.on_time_pct(late, of) == pytest.approx(expected, abs=1e-3)
+    assert selection.on_time_pct(late, of) == pytest.approx(expected, abs=1e-3)
 
 
 @pytest.mark.parametrize(("late", "of"), [(5, 4), (-1, 4), (0, 0)])
 def test_on_time_pct_refuses_impossible_counts(late, of):
     with pytest.raises(ValueError):
-        findings.on_time_pct(late, of)
+        selection.on_time_pct(late, of)
 
 
 def test_main_source_is_the_one_with_most_rows():
-    assert findings.main_source(shipped_like()) == DOC
+    assert selection.main_source(shipped_like()) == DOC
 
 
 def test_timeliness_points_turns_late_counts_into_shares_and_marks_roles():
-    pts = findings.timeliness_points(
+    pts = selection.timeliness_points(
         shipped_like(), "initial_assessments_on_time_pct", "initial_assessments_late"
     )
     assert list(pts["period"]) == [
@@ -117,14 +119,14 @@ def test_timeliness_points_leave_out_late_counts_without_a_denominator():
     df = pd.concat(
         [shipped_like(), frame(row("initial_assessments_late", "May 2012", 3, start="2012-05-01"))]
     )
-    pts = findings.timeliness_points(
+    pts = selection.timeliness_points(
         df, "initial_assessments_on_time_pct", "initial_assessments_late"
     )
     assert "May 2012" not in set(pts["period"])
 
 
 def test_timeliness_points_main_source_can_be_chosen():
-    pts = findings.timeliness_points(shipped_like(), "core_assessments_on_time_pct", main=SCRUTINY)
+    pts = selection.timeliness_points(shipped_like(), "core_assessments_on_time_pct", main=SCRUTINY)
     assert list(pts["role"]) == ["context", "main"]
 
 
@@ -208,7 +210,7 @@ def test_caseload_title_when_teams_move_apart():
 
 def test_timeliness_words():
     df = shipped_like()
-    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+    points = [selection.timeliness_points(df, p, late) for p, late in selection.TIMELINESS_METRICS]
     assert wording.timeliness_title(points) == (
         "In April–May 2012, 99% of initial and 92% of core assessments were completed within the "
         "statutory timescale"
@@ -234,9 +236,9 @@ def test_timeliness_words():
 
 def test_source_numbers_put_the_main_source_first_then_time_order():
     df = shipped_like()
-    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
-    assert findings.source_numbers(points) == {DOC: 1, FOI: 2, SCRUTINY: 3}
-    assert findings.source_numbers(points[1:]) == {DOC: 1, SCRUTINY: 2}
+    points = [selection.timeliness_points(df, p, late) for p, late in selection.TIMELINESS_METRICS]
+    assert selection.source_numbers(points) == {DOC: 1, FOI: 2, SCRUTINY: 3}
+    assert selection.source_numbers(points[1:]) == {DOC: 1, SCRUTINY: 2}
 
 
 def test_backlog_words():
@@ -251,7 +253,7 @@ def test_backlog_words():
 
 
 def _points(df):
-    return [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
+    return [selection.timeliness_points(df, p, late) for p, late in selection.TIMELINESS_METRICS]
 
 
 def test_timeliness_finding_names_each_backlogs_own_periods():
@@ -270,7 +272,7 @@ def test_timeliness_finding_names_each_backlogs_own_periods():
 
 def test_undated_backlogs_are_not_said_to_be_between_periods():
     df = shipped_like()
-    df = df[~df["metric"].isin(findings.BACKLOG_METRICS)]
+    df = df[~df["metric"].isin(selection.BACKLOG_METRICS)]
     df = pd.concat([df, frame(
         row("initial_assessments_overdue", "before (undated)", 235),
         row("initial_assessments_overdue", "after (undated)", 0),
@@ -313,7 +315,7 @@ def test_latest_main_skips_a_suppressed_figure():
             end="2012-06-30", qualifier="suppressed"),
     )])  # fmt: skip
     points = _points(df)
-    assert findings.latest_main(points[0])["period"] == "April–May 2012"
+    assert selection.latest_main(points[0])["period"] == "April–May 2012"
     assert "suppressed" not in wording.timeliness_title(points)
 
 
@@ -336,7 +338,7 @@ def test_an_unchanged_dated_figure_still_says_when():
         row("core_assessments_overdue", "December 2011", 5, start="2011-12-01", end="2011-12-31"),
         row("core_assessments_overdue", "end of April 2012", 5, start="2012-04-30"),
     )
-    assert wording.change_sentence(findings.change(df, "core_assessments_overdue")) == (
+    assert wording.change_sentence(selection.change(df, "core_assessments_overdue")) == (
         "Core assessments out of timescale stayed at 5 from December 2011 to the end of April 2012."
     )
 
@@ -345,7 +347,7 @@ def test_an_unchanged_dated_figure_still_says_when():
 
 
 def test_table_groups_by_team_and_formats_values():
-    t = chart_tables.table(findings.select(shipped_like(), "caseload_per_worker"))
+    t = data_tables.table(selection.select(shipped_like(), "caseload_per_worker"))
     assert list(t.columns) == ["Measure", "Team", "Period", "Value", "Source"]
     assert list(zip(t["Team"], t["Period"], t["Value"], strict=True)) == [
         ("Referral and Assessment", "before (undated)", "30"),
@@ -358,8 +360,8 @@ def test_table_groups_by_team_and_formats_values():
 
 def test_timeliness_table_shows_basis_and_role():
     df = shipped_like()
-    points = [findings.timeliness_points(df, p, late) for p, late in findings.TIMELINESS_METRICS]
-    t = chart_tables.timeliness_table(points)
+    points = [selection.timeliness_points(df, p, late) for p, late in selection.TIMELINESS_METRICS]
+    t = data_tables.timeliness_table(points)
     first = t.iloc[0]
     assert (first["Period"], first["Value"], first["Based on"], first["Role"]) == (
         "March 2010",
@@ -375,6 +377,6 @@ def test_load_resolves_relative_paths_against_the_root(tmp_path, monkeypatch):
     df = shipped_like()
     path.write_text(tidy.to_csv_text(df), encoding="utf-8")
     monkeypatch.chdir(tmp_path.parent)  # the cwd must not matter
-    loaded = findings.load(path)
-    assert findings.change(loaded, "open_cin_cases").difference == -486
+    loaded = selection.load(path)
+    assert selection.change(loaded, "open_cin_cases").difference == -486
     assert catalogue.get("open_cin_cases").unit == "count"

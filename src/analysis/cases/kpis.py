@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import catalogue, tidy, workdays
 from analysis.atomic import write_text
-from analysis.extract import ASSESSMENT_TYPES, Extract, Table, read_extract, rejects_text
+from analysis.cases import workdays
+from analysis.cases.extract import ASSESSMENT_TYPES, Extract, Table, read_extract, rejects_text
+from analysis.metrics import catalogue, tidy
 
 RUN_FILE = "kpis_run.json"  # what went in: files, hashes, rows used and quarantined
 
@@ -76,9 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the extract, compute the monthly KPIs and write OUT/metrics.csv."""
-    from analysis import disclosure
     from analysis.cli import UsageError
     from analysis.config import relative_to_root, resolve
+    from analysis.privacy import disclosure
 
     cases, out = resolve(args.cases), resolve(args.out)
     if (args.threshold is not None or args.protect_differences) and not args.publish:
@@ -395,8 +396,8 @@ CHART_FROM, CHART_TO = np.datetime64("2011-04", "M"), np.datetime64("2012-09", "
 
 def monthly_kpis(extract_dir: str | Path, threshold: int | None = None) -> pd.DataFrame:
     """The KPIs of an extract folder with disclosure control applied, as a notebook shows them."""
-    from analysis import disclosure
     from analysis.config import resolve
+    from analysis.privacy import disclosure
 
     table = compute(read_extract(resolve(extract_dir)))
     table = disclosure.suppress(table, threshold or disclosure.DEFAULT_THRESHOLD)
@@ -431,7 +432,7 @@ def team_panels(table: pd.DataFrame, metric: str) -> tuple[list[str], list[pd.Da
 
 
 def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
-    from analysis.formatting import fmt_value
+    from analysis.story.formatting import fmt_value
 
     rows = table[
         (table["metric"] == metric)

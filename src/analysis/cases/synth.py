@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import workdays
 from analysis.atomic import write_text
-from analysis.extract import ASSESSMENTS, EPISODES
+from analysis.cases import workdays
+from analysis.cases.extract import ASSESSMENTS, EPISODES
 
 FIRST_MONTH = np.datetime64("2009-04", "M")
 LAST_MONTH = np.datetime64("2014-03", "M")

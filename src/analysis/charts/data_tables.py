@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.findings import MAIN, SERVICE, order_periods
-from analysis.formatting import fmt_value, label, qualifier_text
+from analysis.story.formatting import fmt_value, label, qualifier_text
+from analysis.story.selection import MAIN, SERVICE, order_periods
 
 
 def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:

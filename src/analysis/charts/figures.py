@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import config, findings
+from analysis import config
 from analysis.atomic import write_bytes
-from analysis.chart_style import DPI, house_style
-from analysis.charts import as_panels, chart_kind, series
-from analysis.formatting import fmt_value, label, qualifier_text
+from analysis.charts.kinds import as_panels, chart_kind, series
+from analysis.charts.style import DPI, house_style
+from analysis.story import selection
+from analysis.story.formatting import fmt_value, label, qualifier_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -88,8 +89,8 @@ def alt_text(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
         if "role" in rows.columns:
             values = "; ".join(
                 f"{r['period']} {fmt_value(r['value'], 'percent')}"
-                + (" (other source)" if r["role"] == findings.CONTEXT else "")
-                for _, r in findings.order_periods(rows).iterrows()
+                + (" (other source)" if r["role"] == selection.CONTEXT else "")
+                for _, r in selection.order_periods(rows).iterrows()
             )
             parts.append(f"Points, {label(rows['metric'].iloc[0])}: {values}.")
             continue

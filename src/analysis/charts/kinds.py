@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import catalogue, chart_labels, chart_ticks, findings, formatting
-from analysis.chart_style import (
+from analysis.charts import ticks, value_labels
+from analysis.charts.style import (
     HEIGHT,
     MAX_WIDTH,
     MUTED,
@@ -26,6 +26,8 @@ from analysis.chart_style import (
     WIDTH_PER_PANEL,
     house_style,
 )
+from analysis.metrics import catalogue
+from analysis.story import formatting, selection
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -114,15 +116,15 @@ def series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     out = []
     for (metric, scope), g in groups:
         name = formatting.label(metric) if several_metrics else str(scope)
-        if several_metrics and scope != findings.SERVICE:
+        if several_metrics and scope != selection.SERVICE:
             name += f" ({scope})"
-        out.append((name, findings.order_periods(g)))
+        out.append((name, selection.order_periods(g)))
     return out
 
 
 def chart_kind(rows: pd.DataFrame) -> str:
     """How rows are drawn: "line" (3+ dated periods), "slope" (exactly two), else "points"."""
-    n = len(findings.periods(rows))
+    n = len(selection.periods(rows))
     if n >= LINE_MIN_PERIODS and rows["period_start"].notna().all():
         return "line"
     return "slope" if n == 2 else "points"
@@ -134,21 +136,21 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
     if len(units) != 1:
         raise ValueError(f"one unit per panel, got {', '.join(map(str, units))}")
     unit = str(units[0])
-    categories = findings.periods(rows)
+    categories = selection.periods(rows)
     position = {p: i for i, p in enumerate(categories)}
-    labels: list[chart_labels.Label] = []
+    labels: list[value_labels.Label] = []
     for i, (name, s) in enumerate(series(rows)):
         colour = PALETTE[i % len(PALETTE)]
         valued = s[s["value"].notna()]
         xs = (
-            list(chart_ticks.midpoints(valued))
+            list(ticks.midpoints(valued))
             if kind == "line"
             else [position[p] for p in valued["period"]]
         )
         # clip_on=False: a point at zero sits on the axis, drawn whole.
         style = {"marker": "o", "color": colour, "label": name, "clip_on": False}
         if kind == "line":
-            dense = len(categories) > chart_labels.COMPACT_AFTER
+            dense = len(categories) > value_labels.COMPACT_AFTER
             ax.plot(xs, valued["value"], markersize=5 if dense else None, **style)
         else:
             ax.plot(xs, valued["value"], linestyle="none", zorder=3, **style)
@@ -161,23 +163,19 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
             text = formatting.fmt_value(r["value"], unit, formatting.qualifier_text(r["qualifier"]))
             labels.append((x, r["value"], text, where))
         for _, r in s[s["value"].isna()].iterrows():
-            x = (
-                position[r["period"]]
-                if kind != "line"
-                else chart_ticks.midpoints(r.to_frame().T).iloc[0]
-            )
+            x = position[r["period"]] if kind != "line" else ticks.midpoints(r.to_frame().T).iloc[0]
             ax.annotate("suppressed", (x, 0), ha="center", va="bottom", fontsize=9, color=MUTED)
     if kind == "line":
-        chart_ticks.date_ticks(ax, rows)
+        ticks.date_ticks(ax, rows)
     else:
         quality = dict(zip(rows["period"], rows["date_quality"], strict=False))
         ax.set_xticks(range(len(categories)))
-        ax.set_xticklabels([chart_ticks.category_tick_label(p, quality[p]) for p in categories])
+        ax.set_xticklabels([ticks.category_tick_label(p, quality[p]) for p in categories])
         ax.set_xlim(-0.6, len(categories) - 0.4)
-        if findings.is_undated(rows):
+        if selection.is_undated(rows):
             ax.set_xlabel("Undated: the source gives no dates")
     _y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
-    chart_labels.place_labels(ax, labels)
+    value_labels.place_labels(ax, labels)
     _panel_title(ax, title)
     if rows.groupby(["metric", "scope"]).ngroups > 1:
         ax.legend(loc="best")
@@ -208,20 +206,20 @@ def change_chart(
                 lines.append((ax, rows))
         _finish(fig, pd.concat(frames, ignore_index=True))
         # Tick labels are checked by measuring them, so the layout must be settled first.
-        chart_ticks.fit_date_ticks(fig, lines)
+        ticks.fit_date_ticks(fig, lines)
         return fig
 
 
 def _source_styles(frames: list[pd.DataFrame]) -> dict[tuple[str, str], dict[str, object]]:
     # One numbered style per source, main first: filled circles for the main source; each
     # other source its own hollow marker and colour, the same in every panel.
-    numbers = findings.source_numbers(frames)
+    numbers = selection.source_numbers(frames)
     everything = pd.concat(frames, ignore_index=True)
     roles = dict(zip(everything["source"], everything["role"], strict=True))
     styles: dict[tuple[str, str], dict[str, object]] = {}
     for source, n in numbers.items():
-        i = n - 2 if findings.MAIN in roles.values() else n - 1  # index among other sources
-        if roles[source] == findings.MAIN:
+        i = n - 2 if selection.MAIN in roles.values() else n - 1  # index among other sources
+        if roles[source] == selection.MAIN:
             style = {"marker": "o", "color": PALETTE[0], "label": f"[{n}] this report's source"}
         else:
             style = {
@@ -243,18 +241,18 @@ def _spans(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 def _draw_timeliness(
     ax: Axes, points: pd.DataFrame, title: str, styles: dict[tuple[str, str], dict[str, object]]
-) -> list[chart_labels.PointLabel]:
+) -> list[value_labels.PointLabel]:
     """Draw one panel on a time axis; return the value labels, placed once the layout is set."""
-    points = findings.order_periods(points)
-    main = points[points["role"] == findings.MAIN]
-    joined = len(findings.periods(main)) >= LINE_MIN_PERIODS
+    points = selection.order_periods(points)
+    main = points[points["role"] == selection.MAIN]
+    joined = len(selection.periods(main)) >= LINE_MIN_PERIODS
     for key, style in styles.items():
         rows = points[(points["source"] == key[0]) & (points["role"] == key[1])]
         if rows.empty:
             continue
-        is_main = key[1] == findings.MAIN
+        is_main = key[1] == selection.MAIN
         ax.plot(
-            list(chart_ticks.midpoints(rows)),
+            list(ticks.midpoints(rows)),
             rows["value"],
             linestyle="-" if joined and is_main else "none",
             zorder=4 if is_main else 3,  # where points crowd, the main figure stays whole
@@ -266,12 +264,12 @@ def _draw_timeliness(
             if _longer_than_a_month(start, end):
                 ax.plot([start, end], [value, value], color=style["color"], linewidth=SPAN_WIDTH,
                         solid_capstyle="butt", zorder=2)  # fmt: skip
-    labels: list[chart_labels.PointLabel] = []
-    for x, (_, r) in zip(chart_ticks.midpoints(points), points.iterrows(), strict=True):
+    labels: list[value_labels.PointLabel] = []
+    for x, (_, r) in zip(ticks.midpoints(points), points.iterrows(), strict=True):
         text = formatting.fmt_value(r["value"], "percent")
         if r["date_quality"] == "approximate":
             text += "\n(date approximate)"
-        labels.append((x, r["value"], text, r["role"] == findings.MAIN))
+        labels.append((x, r["value"], text, r["role"] == selection.MAIN))
     metric = catalogue.get(points["metric"].iloc[0])
     if metric.target_pct is not None:
         ax.axhline(metric.target_pct, color=MUTED, linestyle="--", linewidth=1)
@@ -284,7 +282,7 @@ def _draw_timeliness(
             fontsize=9,
             color=MUTED,
         )
-    chart_ticks.time_axis(ax, points)
+    ticks.time_axis(ax, points)
     _y_axis(ax, "percent", 100)
     days = metric.timescale_working_days
     ax.set_ylabel(f"% within {days} working days" if days else "% on time")
@@ -314,7 +312,7 @@ def timeliness_chart(
 ) -> Figure:
     """Share completed within the statutory timescale, 0-100%, main figures beside context ones.
 
-    Each frame comes from `findings.timeliness_points`, and every point must be dated: points
+    Each frame comes from `selection.timeliness_points`, and every point must be dated: points
     sit on a time axis at the middle of their period, and a period longer than a month also
     shows its span as a line through the point. The main source's rows are filled markers
     (joined when there are three or more periods); each other source has its own hollow
@@ -331,14 +329,14 @@ def timeliness_chart(
             _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles)
             for k, (ax, points) in enumerate(zip(axes, frames, strict=True))
         ]
-        numbers = findings.source_numbers(frames)
+        numbers = selection.source_numbers(frames)
         rows = pd.concat(frames, ignore_index=True)
         rows = rows.sort_values("source", key=lambda s: s.map(numbers), kind="stable")
         _finish(fig, rows, numbered=True)
         # Labels are placed by measuring them, so the layout must be settled first.
         fig.draw_without_rendering()
         for ax, panel_labels in zip(axes, labels, strict=True):
-            chart_labels.place_point_labels(ax, panel_labels)
+            value_labels.place_point_labels(ax, panel_labels)
         handles: dict[str, object] = {}
         for ax in axes:
             for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):

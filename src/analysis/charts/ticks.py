@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import findings
+from analysis.story import selection
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -102,7 +102,7 @@ def date_ticks(ax: Axes, rows: pd.DataFrame, maxticks: int | None = None) -> Non
     """
     import matplotlib.dates as mdates
 
-    ordered = findings.order_periods(rows.drop_duplicates("period"))
+    ordered = selection.order_periods(rows.drop_duplicates("period"))
     if maxticks is None and len(ordered) <= MAX_PERIOD_TICKS:
         _period_ticks(ax, ordered)
         return

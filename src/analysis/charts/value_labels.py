@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.chart_style import MUTED, TEXT
+from analysis.charts.style import MUTED, TEXT
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue, config, tidy
+from analysis import config
 from analysis.errors import DataError, Problem
-from analysis.parse import ParseError, parse_period, parse_scope, parse_value
+from analysis.metrics import catalogue, tidy
+from analysis.metrics.parse import ParseError, parse_period, parse_scope, parse_value
 
 RAW_COLUMNS = ("metric", "scope", "period", "value", "source", "source_ref")
 OPTIONAL_COLUMNS = ("note",)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue
 from analysis.atomic import write_text
 from analysis.errors import DataError, Problem
+from analysis.metrics import catalogue
 
 COLUMNS: tuple[str, ...] = (
     "metric",  # catalogue id

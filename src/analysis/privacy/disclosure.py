@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import catalogue, tidy
+from analysis.metrics import catalogue, tidy
 
 DEFAULT_THRESHOLD = 5
 

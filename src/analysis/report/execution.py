@@ -88,7 +88,7 @@ def kernel_env(reports_dir: Path | None = None) -> dict[str, str]:
 
 def source_date_epoch() -> str:
     """The commit time of HEAD when ROOT is a git checkout, else 0: never the clock."""
-    from analysis.provenance import git_output
+    from analysis.report.provenance import git_output
 
     return git_output("log", "-1", "--format=%ct") or "0"
 

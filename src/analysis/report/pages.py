@@ -135,7 +135,7 @@ def prepare_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         where = ", ".join(str(n) for n in missing_alt)
         raise AccessibilityError(
             f"figure without alt text in cell {where}: show figures with "
-            "analysis.figure_output.show(fig, alt=...), which stores the alt text in the output "
+            "analysis.charts.figures.show(fig, alt=...), which stores the alt text in the output "
             "metadata"
         )
     # Cell ids become HTML ids; papermill's injected cell gets a random one, so number them.

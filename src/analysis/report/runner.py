@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
-from analysis.params import CliValue, check_parameters, load_params_file, notebook_parameters
-from analysis.runlock import LockBusy, run_lock
+from analysis.report.lock import LockBusy, run_lock
+from analysis.report.params import CliValue, check_parameters, load_params_file, notebook_parameters
 
 STAGING_NAME = ".report-build"
 BACKUP_NAME = ".report-old"
@@ -253,7 +253,7 @@ def _build_into_staging(
     entry: dict[str, Any],
 ) -> None:
     """Clean, run and export everything into the staging folder; note facts in the log entry."""
-    from analysis import html_export, notebook_run, provenance
+    from analysis.report import execution, pages, provenance
 
     staging = layout.staging
     (staging / FIGURES).mkdir(parents=True)
@@ -277,14 +277,14 @@ def _build_into_staging(
         print(f"running {config.relative_to_root(path)}", file=sys.stderr)
         out_nb = staging / f"{path.stem}.ipynb"
         try:
-            nb = notebook_run.execute(path, out_nb, per_notebook[path], staging)
+            nb = execution.execute(path, out_nb, per_notebook[path], staging)
         except Exception as exc:
             where = config.relative_to_root(path)
-            detail = notebook_run.describe_failure(exc, path)
+            detail = execution.describe_failure(exc, path)
             raise NotebookFailed(f"notebook {where} failed: {detail}") from exc
         title = notebook_title(nb, path.stem)
         try:
-            page = html_export.notebook_to_html(without_injected_cell(nb), title, footer)
+            page = pages.notebook_to_html(without_injected_cell(nb), title, footer)
         except ValueError as exc:  # e.g. a figure without alt text cannot be published
             where = config.relative_to_root(path)
             raise NotebookFailed(f"notebook {where}: cannot publish it as HTML: {exc}") from exc
@@ -297,7 +297,7 @@ def _build_into_staging(
                 "finding": finding(nb),
             }
         )
-    index = html_export.index_to_html(entries, footer)
+    index = pages.index_to_html(entries, footer)
     (staging / "index.html").write_text(index, encoding="utf-8", newline="\n")
     (staging / "manifest.json").write_text(
         provenance.manifest_text(data), encoding="utf-8", newline="\n"
@@ -306,12 +306,12 @@ def _build_into_staging(
 
 def _prepare_data(per_notebook: Mapping[Path, dict[str, Any]]) -> None:
     """Rebuild data/processed: the metric table, and the synthetic extract if a notebook uses it."""
-    from analysis.clean import clean
+    from analysis.metrics.clean import clean
 
     clean(config.DATA_RAW, config.DATA_PROCESSED)
     wants_extract = any("extract_dir" in notebook_parameters(p) for p in per_notebook)
     if wants_extract:
-        from analysis import synth
+        from analysis.cases import synth
 
         # The same seed as `make synth`, so the report and the committed notebooks agree.
         synth.write(synth.generate(synth.DEFAULT_SEED), config.SYNTHETIC_EXTRACT)
@@ -332,7 +332,7 @@ def without_injected_cell(nb: Any) -> Any:
     """A copy without papermill's parameters cell, so cell numbers match the notebook as written."""
     import copy
 
-    from analysis.notebook_run import INJECTED_TAG
+    from analysis.report.execution import INJECTED_TAG
 
     clone = copy.deepcopy(nb)
     clone.cells = [c for c in clone.cells if INJECTED_TAG not in c.metadata.get("tags", [])]

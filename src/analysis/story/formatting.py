@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import catalogue, tidy
+from analysis.metrics import catalogue, tidy
 
 
 def fmt_number(x: float) -> str:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import config, tidy
-from analysis.formatting import fmt_number
+from analysis import config
+from analysis.metrics import tidy
+from analysis.story.formatting import fmt_number
 
 SERVICE = "service"
 MAIN, CONTEXT = "main", "context"

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis import catalogue
-from analysis.findings import (
+from analysis.metrics import catalogue
+from analysis.story.formatting import fmt_pct, fmt_value, label, when
+from analysis.story.selection import (
     BACKLOG_METRICS,
     CONTEXT,
     SERVICE,
@@ -22,7 +23,6 @@ from analysis.findings import (
     source_numbers,
     teams,
 )
-from analysis.formatting import fmt_pct, fmt_value, label, when
 
 
 def _verb(c: Change) -> str:

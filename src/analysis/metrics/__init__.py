@@ -1,0 +1,1 @@
+"""The metric table: its catalogue, parsing of figures as documents state them, cleaning."""

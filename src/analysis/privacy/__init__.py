@@ -1,0 +1,1 @@
+"""What may be published: disclosure control, and the guard against record-level outputs."""
