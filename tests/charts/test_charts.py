@@ -22,7 +22,7 @@ from tidy_rows import (
 )
 
 from analysis.charts import data_tables, figures, kinds
-from analysis.story import formatting, selection
+from analysis.story import alt_text, formatting, selection
 
 
 def _texts(ax) -> list[str]:
@@ -491,12 +491,12 @@ def test_alt_text_states_every_value():
         selection.select(df, "caseload_per_worker"),
         selection.select(df, "staff_establishment"),
     ]
-    alt = figures.alt_text(panels, "Caseloads fell")
+    alt = alt_text.describe(panels, "Caseloads fell")
     assert alt.startswith("Caseloads fell. Slope chart, Average caseload per worker, ")
     for value in ("30", "17", "27", "20", "56", "81"):
         assert f" {value}" in alt
     _, points = _timeliness_fig()
-    alt = figures.alt_text(points, "t")
+    alt = alt_text.describe(points, "t")
     assert "March 2010 40.4% (other source)" in alt and "April–May 2012 99%;" in alt
 
 

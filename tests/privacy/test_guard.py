@@ -119,7 +119,7 @@ def write_nb(tmp_path: Path, nb: nbformat.NotebookNode, name: str = "nb.ipynb") 
     return path
 
 
-def findings(path: Path, max_ids: int = guard.DEFAULT_MAX_IDS) -> list[str]:
+def leaks(path: Path, max_ids: int = guard.DEFAULT_MAX_IDS) -> list[str]:
     return [str(f) for f in guard.scan([path], max_ids)[1]]
 
 
@@ -127,7 +127,7 @@ def findings(path: Path, max_ids: int = guard.DEFAULT_MAX_IDS) -> list[str]:
 
 
 def test_realistic_aggregate_notebook_passes(tmp_path: Path) -> None:
-    assert findings(write_nb(tmp_path, aggregate_notebook())) == []
+    assert leaks(write_nb(tmp_path, aggregate_notebook())) == []
 
 
 def test_aggregate_csv_and_exported_html_pass(tmp_path: Path) -> None:
@@ -144,10 +144,10 @@ def test_ten_distinct_ids_are_a_handful_eleven_are_not(tmp_path: Path) -> None:
         display(record_level_frame(10)[["team"]].assign(ref=[f"W{i:04d}" for i in range(10)]))
     )
     path = write_nb(tmp_path, ten)
-    assert findings(path) == []
+    assert leaks(path) == []
     eleven = record_level_frame(11)[["team"]].assign(ref=[f"W{i:04d}" for i in range(11)])
     path = write_nb(tmp_path, planted_notebook(display(eleven)))
-    (found,) = findings(path)
+    (found,) = leaks(path)
     assert "cell 4" in found and "11 distinct id-like values" in found and "W0000" in found
 
 
@@ -156,7 +156,7 @@ def test_ten_distinct_ids_are_a_handful_eleven_are_not(tmp_path: Path) -> None:
 
 def test_record_level_table_in_notebook_output_is_caught_naming_the_cell(tmp_path: Path) -> None:
     path = write_nb(tmp_path, planted_notebook(display(record_level_frame())))
-    found = findings(path)
+    found = leaks(path)
     assert found, "a record-level table went through"
     assert all(f.startswith(f"{config.relative_to_root(path)}: cell 4, output 1") for f in found)
     text = "\n".join(found)
@@ -168,7 +168,7 @@ def test_record_level_table_in_notebook_output_is_caught_naming_the_cell(tmp_pat
 def test_record_level_index_is_caught(tmp_path: Path) -> None:
     # The ids as the DataFrame index: they become <th> cells of the body, the name a header.
     frame = record_level_frame().drop(columns="date_of_birth").set_index("child_id")
-    text = "\n".join(findings(write_nb(tmp_path, planted_notebook(display(frame)))))
+    text = "\n".join(leaks(write_nb(tmp_path, planted_notebook(display(frame)))))
     assert "column 'child_id'" in text
     assert "15 distinct id-like values" in text
 
@@ -204,7 +204,7 @@ def test_record_level_index_is_caught(tmp_path: Path) -> None:
 def test_other_output_forms_are_caught(
     tmp_path: Path, output: nbformat.NotebookNode, expected: str
 ) -> None:
-    found = findings(write_nb(tmp_path, planted_notebook(output)))
+    found = leaks(write_nb(tmp_path, planted_notebook(output)))
     assert any(expected in f and ": cell 4, output 1" in f for f in found), found
 
 
@@ -212,7 +212,7 @@ def test_csv_with_child_id_column_is_caught(tmp_path: Path) -> None:
     path = tmp_path / "reports" / "cases.csv"
     path.parent.mkdir()
     record_level_frame(3).to_csv(path, index=False)
-    (found, dob) = findings(path)
+    (found, dob) = leaks(path)
     assert found.endswith(
         "cases.csv: line 1: column 'child_id' looks like a person/case identifier"
     )
@@ -225,7 +225,7 @@ def test_html_page_with_child_id_column_is_caught(tmp_path: Path) -> None:
         "<html><body><h1>KPIs</h1>" + record_level_frame(3).to_html(index=False) + "</body></html>",
         encoding="utf-8",
     )
-    text = "\n".join(findings(path))
+    text = "\n".join(leaks(path))
     assert "page.html: page: column 'child_id'" in text
 
 

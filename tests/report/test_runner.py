@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from analysis import config
-from analysis.report import execution, params, provenance, runner
+from analysis.report import execution, pages, params, provenance, runner
 from analysis.report.lock import run_lock
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -209,14 +209,14 @@ def test_convert_accepts_values_of_the_defaults_type(value, default, from_cli, e
     [("4.5", 3, True), ("maybe", True, True), (True, 3, False), ("3", 3, False), (3, "a", False)],
 )
 def test_convert_refuses_values_of_another_type(value, default, from_cli):
-    from analysis.cli import UsageError
+    from analysis.errors import UsageError
 
     with pytest.raises(UsageError, match="parameter 'x' expects"):
         params.convert("x", value, default, from_cli)
 
 
 def test_select_notebooks_by_stem_or_file_name_and_refuse_unknown_ones():
-    from analysis.cli import UsageError
+    from analysis.errors import UsageError
 
     assert runner.select_notebooks(GOOD, ["02_beta.ipynb", "01_alpha", "02_beta"]) == [
         GOOD / "01_alpha.ipynb",
@@ -399,5 +399,5 @@ def test_execute_in_place_is_stable(tmp_path):
 def test_provenance_outside_a_checkout_says_unknown(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "ROOT", tmp_path)
     assert provenance.git_state() == {"commit": "unknown", "dirty": "unknown"}
-    footer = provenance.footer_html(provenance.manifest({}, {}, versions={"pandas": "2.2"}))
+    footer = pages.footer_html(provenance.manifest({}, {}, versions={"pandas": "2.2"}))
     assert "commit unknown" in footer and "pandas 2.2" in footer

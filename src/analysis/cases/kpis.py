@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.atomic import write_text
 from analysis.cases import workdays
 from analysis.cases.extract import ASSESSMENT_TYPES, Extract, Table, read_extract, rejects_text
+from analysis.errors import UsageError
 from analysis.metrics import catalogue, tidy
 
 RUN_FILE = "kpis_run.json"  # what went in: files, hashes, rows used and quarantined
@@ -77,7 +78,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the extract, compute the monthly KPIs and write OUT/metrics.csv."""
-    from analysis.cli import UsageError
     from analysis.config import relative_to_root, resolve
     from analysis.privacy import disclosure
 

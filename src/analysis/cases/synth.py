@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.atomic import write_text
 from analysis.cases import workdays
 from analysis.cases.extract import ASSESSMENTS, EPISODES
+from analysis.errors import UsageError
 
 FIRST_MONTH = np.datetime64("2009-04", "M")
 LAST_MONTH = np.datetime64("2014-03", "M")
@@ -87,7 +88,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the synthetic extract and its README."""
-    from analysis.cli import UsageError
     from analysis.config import relative_to_root, resolve
 
     if args.rows is not None and args.rows < 1000:

@@ -15,11 +15,12 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
+from analysis.errors import UsageError
+from analysis.privacy.output_tables import HtmlTables, OutputTable, markdown_tables
 
 DEFAULT_PATHS = ("notebooks", "reports")
 DEFAULT_MAX_IDS = 10
@@ -64,7 +65,7 @@ _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")
 
 
 @dataclass(frozen=True)
-class Finding:
+class Leak:
     """One piece of record-level data: where it is and what it is."""
 
     file: str
@@ -73,14 +74,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.where}: {self.what}"
-
-
-@dataclass
-class Table:
-    """A table as found in an output: its header names and body cell texts."""
-
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
 
 
 def normalise_header(text: str) -> str:
@@ -115,7 +108,7 @@ def _examples(values: Iterable[str]) -> str:
     return ", ".join(sorted(values)[:3])
 
 
-def check_table(table: Table, max_ids: int) -> list[str]:
+def check_table(table: OutputTable, max_ids: int) -> list[str]:
     """What in a table marks it as record-level; empty for an aggregate table."""
     problems = []
     for header in dict.fromkeys(table.headers):
@@ -148,84 +141,9 @@ def check_text(text: str, max_ids: int) -> list[str]:
     return problems
 
 
-class _HTMLTables(HTMLParser):
-    """Splits HTML into its tables and the text outside them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[Table] = []
-        self.outside: list[str] = []
-        self.pres: list[str] = []
-        self._pre: list[str] | None = None
-        self._stack: list[tuple[Table, bool]] = []  # (table, whether its head is over)
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._cell_is_header = False
-        self._in_thead = False
-        self._skip = 0  # inside <script>/<style>
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "pre" and not self._stack:
-            self._pre = []
-        elif tag == "table":
-            self._stack.append((Table(), False))
-        elif not self._stack:
-            return
-        elif tag == "thead":
-            self._in_thead = True
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-            self._cell_is_header = tag == "th"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "pre" and self._pre is not None:
-            self.pres.append("".join(self._pre))
-            self._pre = None
-        elif not self._stack:
-            return
-        elif tag == "table":
-            table, _ = self._stack.pop()
-            self.tables.append(table)
-        elif tag == "thead":
-            self._in_thead = False
-            table, _ = self._stack[-1]
-            self._stack[-1] = (table, True)
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            text = " ".join("".join(self._cell).split())
-            table, head_over = self._stack[-1]
-            # Header names: every th in <thead>, or the th of a first row when there is no thead.
-            first_row = not table.rows and not table.headers and not head_over
-            if self._cell_is_header and (self._in_thead or first_row):
-                table.headers.append(text)
-            else:
-                self._row.append(text)
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            table, _ = self._stack[-1]
-            if self._row:
-                table.rows.append(self._row)
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._cell is not None:
-            self._cell.append(data)
-        elif self._pre is not None:
-            self._pre.append(data)
-        elif not self._stack:
-            self.outside.append(data)
-
-
 def check_html(fragment: str, max_ids: int) -> list[str]:
     """Record-level marks in an HTML page or fragment: its tables, then the text around them."""
-    parser = _HTMLTables()
+    parser = HtmlTables()
     parser.feed(fragment)
     parser.close()
     problems = []
@@ -239,24 +157,10 @@ def check_html(fragment: str, max_ids: int) -> list[str]:
     return problems
 
 
-def _markdown_tables(text: str) -> Iterator[Table]:
-    """Pipe tables in markdown: the first row is the header, the |---| row is skipped."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    block: list[list[str]] = []
-    for line in [*lines, ""]:
-        if line.startswith("|"):
-            block.append([c.strip() for c in line.strip("|").split("|")])
-            continue
-        if len(block) >= 2:
-            body = [r for r in block[1:] if not all(re.fullmatch(r":?-+:?", c) for c in r if c)]
-            yield Table(headers=block[0], rows=body)
-        block = []
-
-
 def check_markdown(text: str, max_ids: int) -> list[str]:
     """Record-level marks in markdown: its pipe tables, and id lists anywhere."""
     problems = []
-    for table in _markdown_tables(text):
+    for table in markdown_tables(text):
         problems += check_table(table, max_ids)
     if not any("id-like" in p for p in problems):
         problems += [p for p in check_text(text, max_ids) if "id-like" in p]
@@ -270,29 +174,29 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def scan_notebook(path: Path, max_ids: int) -> list[Finding]:
-    """Findings in a notebook's outputs and markdown tables, each naming its cell."""
+def scan_notebook(path: Path, max_ids: int) -> list[Leak]:
+    """Leaks in a notebook's outputs and markdown tables, each naming its cell."""
     name = config.relative_to_root(path)
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [Finding(name, "file", f"cannot be read as a notebook ({exc})")]
-    findings = []
+        return [Leak(name, "file", f"cannot be read as a notebook ({exc})")]
+    leaks = []
     for number, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") == "markdown":
             for p in check_markdown(_text(cell.get("source")), max_ids):
-                findings.append(Finding(name, f"cell {number} (markdown)", p))
+                leaks.append(Leak(name, f"cell {number} (markdown)", p))
             continue
         for out_no, out in enumerate(cell.get("outputs", []), start=1):
             where = f"cell {number}, output {out_no}"
             if out.get("output_type") == "stream":
                 for p in check_text(_text(out.get("text")), max_ids):
-                    findings.append(Finding(name, f"{where} ({out.get('name', 'stream')})", p))
+                    leaks.append(Leak(name, f"{where} ({out.get('name', 'stream')})", p))
                 continue
             if out.get("output_type") == "error":
                 text = "\n".join(_text(line) for line in out.get("traceback", []))
                 for p in check_text(text, max_ids):
-                    findings.append(Finding(name, f"{where} (error)", p))
+                    leaks.append(Leak(name, f"{where} (error)", p))
                 continue
             data = out.get("data", {})
             # A DataFrame's text/plain repeats its text/html: read the richest form only.
@@ -304,34 +208,34 @@ def scan_notebook(path: Path, max_ids: int) -> list[Finding]:
                     problems = check_markdown(text, max_ids)
                 else:
                     problems = check_text(text, max_ids)
-                findings += [Finding(name, f"{where} ({mimetype})", p) for p in problems]
-    return findings
+                leaks += [Leak(name, f"{where} ({mimetype})", p) for p in problems]
+    return leaks
 
 
-def scan_csv(path: Path, max_ids: int) -> list[Finding]:
-    """Findings in a CSV file: personal-data headers (line 1) and id lists."""
+def scan_csv(path: Path, max_ids: int) -> list[Leak]:
+    """Leaks in a CSV file: personal-data headers (line 1) and id lists."""
     name = config.relative_to_root(path)
     try:
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        return [Finding(name, "file", f"cannot be read as CSV ({exc})")]
+        return [Leak(name, "file", f"cannot be read as CSV ({exc})")]
     if not rows:
         return []
-    table = Table(headers=rows[0], rows=rows[1:])
+    table = OutputTable(headers=rows[0], rows=rows[1:])
     return [
-        Finding(name, "line 1" if p.startswith("column") else "rows", p)
+        Leak(name, "line 1" if p.startswith("column") else "rows", p)
         for p in check_table(table, max_ids)
     ]
 
 
-def scan_html(path: Path, max_ids: int) -> list[Finding]:
-    """Findings in an HTML page: its tables and the text around them."""
+def scan_html(path: Path, max_ids: int) -> list[Leak]:
+    """Leaks in an HTML page: its tables and the text around them."""
     name = config.relative_to_root(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [Finding(name, "file", f"cannot be read as HTML ({exc})")]
-    return [Finding(name, "page", p) for p in check_html(text, max_ids)]
+        return [Leak(name, "file", f"cannot be read as HTML ({exc})")]
+    return [Leak(name, "page", p) for p in check_html(text, max_ids)]
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -346,20 +250,20 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def scan(paths: Iterable[Path], max_ids: int = DEFAULT_MAX_IDS) -> tuple[int, list[Finding]]:
-    """Scan files and folders; return how many files were read and every finding."""
+def scan(paths: Iterable[Path], max_ids: int = DEFAULT_MAX_IDS) -> tuple[int, list[Leak]]:
+    """Scan files and folders; return how many files were read and every leak."""
     count = 0
-    findings: list[Finding] = []
+    leaks: list[Leak] = []
     for f in iter_files(paths):
         count += 1
         suffix = f.suffix.lower()
         if suffix == ".ipynb":
-            findings += scan_notebook(f, max_ids)
+            leaks += scan_notebook(f, max_ids)
         elif suffix == ".csv":
-            findings += scan_csv(f, max_ids)
+            leaks += scan_csv(f, max_ids)
         elif suffix in (".html", ".htm"):
-            findings += scan_html(f, max_ids)
-    return count, findings
+            leaks += scan_html(f, max_ids)
+    return count, leaks
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -381,23 +285,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Scan and report; exit status 1 if any record-level data was found."""
-    from analysis.cli import UsageError
-
     if args.max_ids < 0:
         raise UsageError("--max-ids must be 0 or more")
     given = [config.resolve(p) for p in args.paths] or [config.ROOT / p for p in DEFAULT_PATHS]
     missing = [p for p, g in zip(args.paths, given, strict=False) if not g.exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))
-    count, findings = scan([p for p in given if p.exists()], args.max_ids)
-    if findings:
+    count, leaks = scan([p for p in given if p.exists()], args.max_ids)
+    if leaks:
         print(
-            f"check-outputs: record-level data found ({len(findings)} finding"
-            f"{'s' if len(findings) != 1 else ''}); publish aggregates only:",
+            f"check-outputs: record-level data found ({len(leaks)} place"
+            f"{'s' if len(leaks) != 1 else ''}); publish aggregates only:",
             file=sys.stderr,
         )
-        for finding in findings:
-            print(f"  {finding}", file=sys.stderr)
+        for leak in leaks:
+            print(f"  {leak}", file=sys.stderr)
         return 1
     print(f"check-outputs: {count} file{'s' if count != 1 else ''} scanned, no record-level data")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 import sys
@@ -13,11 +14,14 @@ from typing import Any
 
 from analysis import config
 from analysis.atomic import write_text
+from analysis.errors import UsageError
 
 KERNEL = "python3"
 # A cell may legitimately take a while (national-scale KPIs); a hung kernel should still end.
 CELL_TIMEOUT_S = 900
 INJECTED_TAG = "injected-parameters"
+# The cell whose Markdown output is a page's one-sentence headline, shown on the index too.
+FINDING_TAG = "finding"
 # The kernel's own warnings (e.g. ipykernel 7 on plain-TCP transport, which is local here) would
 # clutter every unattended run's log; errors still show.
 KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR",)
@@ -43,8 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Re-execute the committed notebooks in place from a clean kernel with default parameters."""
-    from analysis.cli import UsageError
-
     paths = [config.resolve(p) for p in args.notebooks] or sorted(config.NOTEBOOKS.glob("*.ipynb"))
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
@@ -301,3 +303,35 @@ def _cell_number(nb_path: Path, source: str, fallback_index: int | None) -> str:
     except Exception:  # the number is a courtesy; never let it hide the real error
         pass
     return "?" if fallback_index is None else str(fallback_index + 1)
+
+
+# --- what an executed notebook holds ---------------------------------------------------------
+
+
+def without_injected_cell(nb: Any) -> Any:
+    """A copy without papermill's parameters cell, so cell numbers match the notebook as written."""
+    clone = copy.deepcopy(nb)
+    clone.cells = [c for c in clone.cells if INJECTED_TAG not in c.metadata.get("tags", [])]
+    return clone
+
+
+def notebook_title(nb: Any, default: str) -> str:
+    """The first markdown heading of a notebook, without its #s."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return default
+
+
+def finding(nb: Any) -> str | None:
+    """The markdown shown by the cell tagged `finding`, if any."""
+    for cell in nb.cells:
+        if FINDING_TAG in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    return (text if isinstance(text, str) else "".join(text)).strip()
+    return None

@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from analysis.report import provenance
 
 if TYPE_CHECKING:  # nbformat is light, but keep the CLI's start-up free of it anyway
     import nbformat
@@ -256,3 +258,21 @@ def index_to_html(entries: list[dict[str, Any]], footer_html: str) -> str:
         '<ul class="reports">\n' + "\n".join(items) + "\n</ul>"
     )
     return _page(INDEX_TITLE, body, footer_html)
+
+
+def footer_html(data: Mapping[str, Any]) -> str:
+    """A short HTML footer stating the same facts as the manifest, for every report page."""
+    git = data["git"]
+    commit = str(git["commit"])
+    if commit == provenance.UNKNOWN:
+        built = "Built outside a git checkout (commit unknown)"
+    else:
+        state = "with uncommitted changes" if git["dirty"] is True else "clean tree"
+        built = f"Built from commit <code>{html.escape(commit[:12])}</code> ({state})"
+    packages = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in data["packages"].items())
+    count = len(data["inputs"])
+    return (
+        f"<p>{built}; {count} input files, digest <code>{html.escape(data['inputs_digest'])}</code>"
+        f' (SHA-256 of each in <a href="manifest.json">manifest.json</a>).</p>\n'
+        f"<p>Packages: {packages}.</p>"
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis.errors import UsageError
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -19,13 +20,6 @@ class CliValue(str):
 
 class Expression(str):
     """A default that is not a literal (e.g. a call): its type is unknown, its text is kept."""
-
-
-def _usage_error(message: str) -> Exception:
-    """A UsageError (imported late: the CLI module imports the commands)."""
-    from analysis.cli import UsageError
-
-    return UsageError(message)
 
 
 def notebook_parameters(path: Path) -> dict[str, Any]:
@@ -52,13 +46,13 @@ def load_params_file(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise _usage_error(f"cannot read parameters file {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read parameters file {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise _usage_error(f"parameters file {path} is not valid YAML: {exc}") from None
+        raise UsageError(f"parameters file {path} is not valid YAML: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise _usage_error(f"parameters file {path} must be a mapping of name: value")
+        raise UsageError(f"parameters file {path} must be a mapping of name: value")
     return data
 
 
@@ -83,14 +77,14 @@ def convert(name: str, value: Any, default: Any, from_cli: bool) -> Any:
             parsed = _yaml_scalar(text)
             if isinstance(parsed, kind):
                 return parsed
-        raise _usage_error(_type_message(name, text, default))
+        raise UsageError(_type_message(name, text, default))
     # From YAML the value is already typed: accept it only if it is the default's type. An int
     # is fine where a float is expected; a bool is never a number here.
     ok = isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not ok:
-        raise _usage_error(_type_message(name, value, default))
+        raise UsageError(_type_message(name, value, default))
     return value
 
 
@@ -144,7 +138,7 @@ def check_parameters(
         ]
         count = len(lines)
         head = f"{count} parameter problem{'s' if count != 1 else ''}, no notebook was run:"
-        raise _usage_error("\n  ".join([head, *lines]))
+        raise UsageError("\n  ".join([head, *lines]))
     return result
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import subprocess
 import sys
@@ -121,21 +120,3 @@ def manifest(
 def manifest_text(data: Mapping[str, Any]) -> str:
     """Serialise a manifest deterministically: sorted keys, indent 2, final newline."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-
-
-def footer_html(data: Mapping[str, Any]) -> str:
-    """A short HTML footer stating the same facts as the manifest, for every report page."""
-    git = data["git"]
-    commit = str(git["commit"])
-    if commit == UNKNOWN:
-        built = "Built outside a git checkout (commit unknown)"
-    else:
-        state = "with uncommitted changes" if git["dirty"] is True else "clean tree"
-        built = f"Built from commit <code>{html.escape(commit[:12])}</code> ({state})"
-    packages = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in data["packages"].items())
-    count = len(data["inputs"])
-    return (
-        f"<p>{built}; {count} input files, digest <code>{html.escape(data['inputs_digest'])}</code>"
-        f' (SHA-256 of each in <a href="manifest.json">manifest.json</a>).</p>\n'
-        f"<p>Packages: {packages}.</p>"
-    )

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis.errors import DataError, UsageError
+from analysis.report import execution, pages, provenance
 from analysis.report.lock import LockBusy, run_lock
 from analysis.report.params import CliValue, check_parameters, load_params_file, notebook_parameters
 
@@ -29,7 +31,6 @@ BACKUP_NAME = ".report-old"
 LOCK_NAME = ".report.lock"
 LOG_PATH = Path("logs") / "report-runs.log"
 FIGURES = "figures"
-FINDING_TAG = "finding"
 # Parameters the runner sets itself: a user value would send figures outside the report.
 RUNNER_PARAMETERS = {"figures_dir": FIGURES}
 
@@ -118,8 +119,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `analysis report`."""
-    from analysis.cli import UsageError
-
     layout = Layout(out=config.resolve(args.out), notebooks_dir=config.resolve(args.notebooks_dir))
     notebooks = select_notebooks(layout.notebooks_dir, args.notebooks)
     given: dict[str, Any] = load_params_file(args.params_file) if args.params_file else {}
@@ -139,8 +138,6 @@ def run(args: argparse.Namespace) -> int:
 
 def select_notebooks(folder: Path, names: Sequence[str]) -> list[Path]:
     """The notebooks to run, sorted: every *.ipynb in folder, or only the named ones."""
-    from analysis.cli import UsageError
-
     found = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
     if not found:
         raise UsageError(f"no notebooks in {config.relative_to_root(folder)}")
@@ -156,9 +153,6 @@ def select_notebooks(folder: Path, names: Sequence[str]) -> list[Path]:
 
 def build(layout: Layout, notebooks: list[Path], given: Mapping[str, Any], clean: bool) -> int:
     """Build the whole report under the lock; return the exit status."""
-    from analysis.cli import UsageError
-    from analysis.errors import DataError
-
     started = _now()
     entry: dict[str, Any] = {"start": started, "notebooks": [p.stem for p in notebooks]}
     note = recover(layout)
@@ -253,8 +247,6 @@ def _build_into_staging(
     entry: dict[str, Any],
 ) -> None:
     """Clean, run and export everything into the staging folder; note facts in the log entry."""
-    from analysis.report import execution, pages, provenance
-
     staging = layout.staging
     (staging / FIGURES).mkdir(parents=True)
     (staging / ".gitkeep").touch()
@@ -264,7 +256,7 @@ def _build_into_staging(
     effective = {p: notebook_parameters(p) | per_notebook[p] for p in notebooks}
     inputs = provenance.hash_inputs(_input_paths(notebooks, effective))
     data = provenance.manifest(inputs, {p.stem: effective[p] for p in notebooks})
-    footer = provenance.footer_html(data)
+    footer = pages.footer_html(data)
     entry.update(
         commit=data["git"]["commit"],
         dirty=data["git"]["dirty"],
@@ -282,9 +274,9 @@ def _build_into_staging(
             where = config.relative_to_root(path)
             detail = execution.describe_failure(exc, path)
             raise NotebookFailed(f"notebook {where} failed: {detail}") from exc
-        title = notebook_title(nb, path.stem)
+        title = execution.notebook_title(nb, path.stem)
         try:
-            page = pages.notebook_to_html(without_injected_cell(nb), title, footer)
+            page = pages.notebook_to_html(execution.without_injected_cell(nb), title, footer)
         except ValueError as exc:  # e.g. a figure without alt text cannot be published
             where = config.relative_to_root(path)
             raise NotebookFailed(f"notebook {where}: cannot publish it as HTML: {exc}") from exc
@@ -294,7 +286,7 @@ def _build_into_staging(
                 "title": title,
                 "href": f"{path.stem}.html",
                 "thumbnail": thumbnail(staging / FIGURES, path.stem),
-                "finding": finding(nb),
+                "finding": execution.finding(nb),
             }
         )
     index = pages.index_to_html(entries, footer)
@@ -326,39 +318,6 @@ def _input_paths(notebooks: list[Path], effective: Mapping[Path, dict[str, Any]]
             if is_path and isinstance(value, str) and value:
                 paths.append(config.resolve(value))
     return paths
-
-
-def without_injected_cell(nb: Any) -> Any:
-    """A copy without papermill's parameters cell, so cell numbers match the notebook as written."""
-    import copy
-
-    from analysis.report.execution import INJECTED_TAG
-
-    clone = copy.deepcopy(nb)
-    clone.cells = [c for c in clone.cells if INJECTED_TAG not in c.metadata.get("tags", [])]
-    return clone
-
-
-def notebook_title(nb: Any, default: str) -> str:
-    """The first markdown heading of a notebook, without its #s."""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            if line.startswith("#"):
-                return line.lstrip("#").strip()
-    return default
-
-
-def finding(nb: Any) -> str | None:
-    """The markdown shown by the cell tagged `finding`, if any."""
-    for cell in nb.cells:
-        if FINDING_TAG in cell.metadata.get("tags", []):
-            for output in cell.get("outputs", []):
-                text = output.get("data", {}).get("text/markdown")
-                if text:
-                    return (text if isinstance(text, str) else "".join(text)).strip()
-    return None
 
 
 def thumbnail(figures: Path, stem: str) -> str | None:

@@ -1,0 +1,37 @@
+"""Alt text for charts: what a chart shows, value by value, in words a screen reader reads out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.charts.kinds import as_panels, chart_kind, series
+from analysis.story import selection
+from analysis.story.formatting import fmt_value, label, qualifier_text
+
+
+def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
+    """Alt text stating what a change or timeliness chart shows, value by value."""
+    parts = [title.rstrip(".") + "."]
+    for rows in as_panels(panels):
+        if "role" in rows.columns:
+            values = "; ".join(
+                f"{r['period']} {fmt_value(r['value'], 'percent')}"
+                + (" (other source)" if r["role"] == selection.CONTEXT else "")
+                for _, r in selection.order_periods(rows).iterrows()
+            )
+            parts.append(f"Points, {label(rows['metric'].iloc[0])}: {values}.")
+            continue
+        kind = {"slope": "Slope chart", "line": "Line chart", "points": "Points"}[chart_kind(rows)]
+        for name, s in series(rows):
+            values = "; ".join(
+                f"{p} {fmt_value(v, u, qualifier_text(q))}"
+                for p, v, u, q in zip(
+                    s["period"], s["value"], s["unit"], s["qualifier"], strict=True
+                )
+            )
+            what = label(s["metric"].iloc[0])
+            what = name if name.startswith(what) else f"{what}, {name}"
+            parts.append(f"{kind}, {what.replace(', service', '')}: {values}.")
+    return " ".join(parts)
