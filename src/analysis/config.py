@@ -12,6 +12,7 @@ METRICS_CSV: Path = DATA_PROCESSED / "metrics.csv"
 SYNTHETIC_EXTRACT: Path = DATA_PROCESSED / "synthetic_extract"
 NOTEBOOKS: Path = ROOT / "notebooks"
 REPORTS: Path = ROOT / "reports"
+PIPELINE: Path = ROOT / "pipeline.yaml"  # the stages, their inputs and outputs
 
 # The report runner builds into a staging folder and swaps it in when complete; it tells the
 # notebooks' kernels where that folder is through this variable.

@@ -256,7 +256,7 @@ def test_figure_without_alt_text_fails_the_run(previous):
     assert snapshot(previous / "reports") == before
 
 
-def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous, monkeypatch):
+def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous):
     from analysis.errors import DataError
 
     raw = previous / "raw"
@@ -264,10 +264,18 @@ def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous, 
     good = (config.DATA_RAW / "cabinet_report_2012-07-10.csv").read_text().splitlines()
     header, first = good[0], good[1]
     (raw / "bad.csv").write_text(f"{header}\n{first.replace(',235,', ',lots,')}\n")
-    monkeypatch.setattr(config, "DATA_RAW", raw)
-    monkeypatch.setattr(config, "DATA_PROCESSED", previous / "processed")
+    processed = previous / "processed"
+    # The notebooks read the table that the pipeline's clean stage writes from the bad folder.
+    declared = previous / "pipeline.yaml"
+    declared.write_text(
+        "stages:\n"
+        f"  - {{name: clean, run: clean --raw {raw} --out {processed}, needs: [{raw}],\n"
+        f"     writes: {{{processed}/metrics.csv: aggregate}}}}\n"
+        "  - {name: alpha, notebook: tests/fixtures/notebooks/good/01_alpha.ipynb,\n"
+        f"     needs: [{processed}/metrics.csv], writes: {{reports: aggregate}}}}\n"
+    )
     before = snapshot(previous / "reports")
-    layout = runner.Layout(out=previous / "reports", notebooks_dir=GOOD)
+    layout = runner.Layout(out=previous / "reports", notebooks_dir=GOOD, pipeline=declared)
     with pytest.raises(DataError, match=r"bad\.csv:2"):
         runner.build(layout, sorted(GOOD.glob("*.ipynb")), {}, clean=True)
     assert snapshot(previous / "reports") == before

@@ -18,11 +18,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import config
+from analysis import config, pipeline
 from analysis.errors import UsageError
 from analysis.privacy.output_tables import HtmlTables, OutputTable, markdown_tables
 
-DEFAULT_PATHS = ("notebooks", "reports")
 DEFAULT_MAX_IDS = 10
 SCANNED_SUFFIXES = {".ipynb", ".html", ".htm", ".csv"}
 TEXT_MIMETYPES = ("text/plain", "text/markdown", "text/html")  # poorest to richest
@@ -266,13 +265,24 @@ def scan(paths: Iterable[Path], max_ids: int = DEFAULT_MAX_IDS) -> tuple[int, li
     return count, leaks
 
 
+def published_paths(declared: pipeline.Pipeline | None = None) -> list[Path]:
+    """What must hold aggregates only, from the pipeline: its notebooks and aggregate outputs.
+
+    Record-level outputs (an extract, rejected rows) are restricted, never published, so they
+    are not scanned; the pipeline refuses to declare one inside an aggregate output.
+    """
+    declared = declared or pipeline.load()
+    paths = [*declared.notebooks(), *(out.path for out in declared.outputs(pipeline.AGGREGATE))]
+    return [p for p in (config.resolve(q) for q in dict.fromkeys(paths)) if p.exists()]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `analysis check-outputs`."""
     parser.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders to scan (default: notebooks/ and reports/ of the project)",
+        help="files or folders to scan (default: every aggregate output in pipeline.yaml)",
     )
     parser.add_argument(
         "--max-ids",
@@ -287,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
     """Scan and report; exit status 1 if any record-level data was found."""
     if args.max_ids < 0:
         raise UsageError("--max-ids must be 0 or more")
-    given = [config.resolve(p) for p in args.paths] or [config.ROOT / p for p in DEFAULT_PATHS]
+    given = [config.resolve(p) for p in args.paths] or published_paths()
     missing = [p for p, g in zip(args.paths, given, strict=False) if not g.exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis import config
+from analysis import config, pipeline
 from analysis.errors import DataError, UsageError
 from analysis.report import execution, pages, provenance
 from analysis.report.lock import LockBusy, run_lock
@@ -49,6 +49,7 @@ class Layout:
 
     out: Path
     notebooks_dir: Path
+    pipeline: Path = config.PIPELINE
     workspace: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,7 +114,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-clean",
         action="store_true",
-        help="use data/processed as it is: skip `clean` and the synthetic extract",
+        help="use data/processed as it is: run no pipeline stage before the notebooks",
     )
 
 
@@ -250,11 +251,14 @@ def _build_into_staging(
     staging = layout.staging
     (staging / FIGURES).mkdir(parents=True)
     (staging / ".gitkeep").touch()
+    stages, sources = plan(layout, notebooks, per_notebook)
     if clean:
-        _prepare_data(per_notebook)
+        for stage in stages:
+            print(f"running stage {stage.name}: analysis {' '.join(stage.run)}", file=sys.stderr)
+            pipeline.run_stage(stage)
 
     effective = {p: notebook_parameters(p) | per_notebook[p] for p in notebooks}
-    inputs = provenance.hash_inputs(_input_paths(notebooks, effective))
+    inputs = provenance.hash_inputs(_input_paths(sources, notebooks, effective))
     data = provenance.manifest(inputs, {p.stem: effective[p] for p in notebooks})
     footer = pages.footer_html(data)
     entry.update(
@@ -296,22 +300,27 @@ def _build_into_staging(
     )
 
 
-def _prepare_data(per_notebook: Mapping[Path, dict[str, Any]]) -> None:
-    """Rebuild data/processed: the metric table, and the synthetic extract if a notebook uses it."""
-    from analysis.metrics.clean import clean
+def plan(
+    layout: Layout, notebooks: list[Path], per_notebook: Mapping[Path, dict[str, Any]]
+) -> tuple[list[pipeline.Stage], list[str]]:
+    """The command stages the notebooks need run first, and the raw inputs behind them.
 
-    clean(config.DATA_RAW, config.DATA_PROCESSED)
-    wants_extract = any("extract_dir" in notebook_parameters(p) for p in per_notebook)
-    if wants_extract:
-        from analysis.cases import synth
+    A need whose parameter the user set is not the pipeline's to make: its stage is left out.
+    """
+    declared = pipeline.load(layout.pipeline)
+    needed: list[str] = []
+    for path in notebooks:
+        stage = declared.notebook_stage(path)
+        if stage is not None:
+            needed += [p for name, p in stage.needs if name not in per_notebook[path]]
+    return declared.stages_for(needed), declared.source_inputs(needed)
 
-        # The same seed as `make synth`, so the report and the committed notebooks agree.
-        synth.write(synth.generate(synth.DEFAULT_SEED), config.SYNTHETIC_EXTRACT)
 
-
-def _input_paths(notebooks: list[Path], effective: Mapping[Path, dict[str, Any]]) -> list[Path]:
-    """Every input: raw data, the notebooks, and what their path parameters point at."""
-    paths = [config.DATA_RAW, *notebooks]
+def _input_paths(
+    sources: list[str], notebooks: list[Path], effective: Mapping[Path, dict[str, Any]]
+) -> list[Path]:
+    """Every input: the raw data behind the stages, the notebooks, their path parameters."""
+    paths = [config.resolve(s) for s in sources] + list(notebooks)
     for values in effective.values():
         for name, value in values.items():
             is_path = name.endswith(("_path", "_dir")) and name not in RUNNER_PARAMETERS

@@ -1,0 +1,89 @@
+"""The declared pipeline: what each stage needs and writes, and the checks on the declaration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import config, pipeline
+from analysis.errors import DataError
+from analysis.report import params
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """\
+stages:
+  - name: clean
+    run: clean --raw data/raw --out data/processed
+    needs: [data/raw]
+    writes: {data/processed/metrics.csv: aggregate}
+  - name: synth
+    run: synth --seed 1 --out data/processed/extract
+    writes: {data/processed/extract: record-level}
+  - name: nb
+    notebook: notebooks/nb.ipynb
+    needs: {metrics_path: data/processed/metrics.csv, extract_dir: data/processed/extract}
+    writes: {reports: aggregate}
+"""
+
+
+def test_a_notebook_needs_only_the_stages_that_write_what_it_reads(tmp_path):
+    declared = pipeline.load(write(tmp_path, GOOD))
+    assert [s.name for s in declared.stages_for(["data/processed/metrics.csv"])] == ["clean"]
+    both = declared.stages_for(["data/processed/extract/a.csv", "data/processed/metrics.csv"])
+    assert [s.name for s in both] == ["clean", "synth"]  # declared order, whatever was asked
+    assert declared.source_inputs(["data/processed/metrics.csv"]) == ["data/raw"]
+    assert declared.stages[0].run == ("clean", "--raw", "data/raw", "--out", "data/processed")
+
+
+def test_levels_say_what_may_be_published(tmp_path):
+    declared = pipeline.load(write(tmp_path, GOOD))
+    assert [o.path for o in declared.outputs(pipeline.AGGREGATE)] == [
+        "data/processed/metrics.csv",
+        "reports",
+    ]
+    assert [o.path for o in declared.outputs(pipeline.RECORD_LEVEL)] == ["data/processed/extract"]
+
+
+def test_a_record_level_output_inside_a_published_folder_is_refused(tmp_path):
+    bad = GOOD.replace("data/processed/extract: record-level", "reports/rejects: record-level")
+    with pytest.raises(DataError) as err:
+        pipeline.load(write(tmp_path, bad))
+    assert "value 'reports/rejects': expected a record-level output outside the aggregate" in str(
+        err.value
+    )
+
+
+def test_every_problem_is_named_with_its_line(tmp_path):
+    bad = (
+        GOOD.replace("writes: {reports: aggregate}", "writes: {reports: public}")
+        .replace("run: synth", "notebook: x.ipynb\n    run: synth")
+        .replace("needs: [data/raw]", "needs: [data/elsewhere]")
+    )
+    with pytest.raises(DataError) as err:
+        pipeline.load(write(tmp_path, bad))
+    text = str(err.value)
+    assert "3 problems found" in text
+    assert "pipeline.yaml:2: column 'needs': value 'data/elsewhere'" in text
+    assert "pipeline.yaml:6: column 'run': value 'synth': expected either `run` or `notebook`" in (
+        text
+    )
+    assert "pipeline.yaml:10: column 'writes': value 'public'" in text
+
+
+def test_the_projects_pipeline_matches_its_notebooks():
+    declared = pipeline.load()
+    notebooks = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    assert sorted(declared.notebooks()) == [config.relative_to_root(p) for p in notebooks]
+    for path in notebooks:
+        stage = declared.notebook_stage(path)
+        defaults = params.notebook_parameters(path)
+        # Each need is keyed by the parameter that carries it, and agrees with its default.
+        for name, need in stage.needs:
+            assert defaults[name] == need, f"{path.name}: {name}"
