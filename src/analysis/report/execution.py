@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import os
 import re
@@ -334,4 +335,14 @@ def finding(nb: Any) -> str | None:
                 text = output.get("data", {}).get("text/markdown")
                 if text:
                     return (text if isinstance(text, str) else "".join(text)).strip()
+    return None
+
+
+def first_png(nb: Any) -> bytes | None:
+    """The bytes of the first PNG figure a notebook shows, if any."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = (output.get("data") or {}).get("image/png")
+            if data:
+                return base64.b64decode(data if isinstance(data, str) else "".join(data))
     return None

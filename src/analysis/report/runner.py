@@ -285,11 +285,13 @@ def _build_into_staging(
             where = config.relative_to_root(path)
             raise NotebookFailed(f"notebook {where}: cannot publish it as HTML: {exc}") from exc
         (staging / f"{path.stem}.html").write_text(page, encoding="utf-8", newline="\n")
+        picture, alt = thumbnail(staging / FIGURES, path.stem, nb)
         entries.append(
             {
                 "title": title,
                 "href": f"{path.stem}.html",
-                "thumbnail": thumbnail(staging / FIGURES, path.stem),
+                "thumbnail": picture,
+                "thumbnail_alt": alt,
                 "finding": execution.finding(nb),
             }
         )
@@ -329,13 +331,22 @@ def _input_paths(
     return paths
 
 
-def thumbnail(figures: Path, stem: str) -> str | None:
-    """The first PNG this notebook saved, as a path relative to the report folder."""
-    for png in sorted(figures.glob("*.png")):
-        rest = png.name[len(stem) :]
-        if png.name.startswith(stem) and rest[:1] in ("-", "_", "."):
-            return f"{FIGURES}/{png.name}"
-    return None
+def thumbnail(figures: Path, stem: str, nb: Any) -> tuple[str | None, str | None]:
+    """The index's picture of a page: the first figure the page shows, and its alt text.
+
+    That is the saved PNG with the same bytes as the notebook's first figure output; without
+    one, the first PNG the notebook saved (by name), described by the page's title.
+    """
+    saved = [
+        png
+        for png in sorted(figures.glob(f"{stem}*.png"))
+        if png.name[len(stem) :][:1] in ("-", "_", ".")
+    ]
+    shown = execution.first_png(nb)
+    for png in saved:
+        if shown is not None and png.read_bytes() == shown:
+            return f"{FIGURES}/{png.name}", pages.first_figure_alt(nb)
+    return (f"{FIGURES}/{saved[0].name}" if saved else None), None
 
 
 @contextmanager
