@@ -25,7 +25,7 @@ from analysis.errors import DataError, Problem
 AGGREGATE = "aggregate"
 RECORD_LEVEL = "record-level"
 LEVELS = (AGGREGATE, RECORD_LEVEL)
-STAGE_KEYS = {"name", "run", "notebook", "needs", "writes", "note"}
+STAGE_KEYS = {"name", "run", "notebook", "authority", "needs", "writes", "note"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Stage:
     line: int
     run: tuple[str, ...] = ()  # `analysis` command-line arguments
     notebook: str | None = None
+    # The one authority whose data a notebook shows (its own documents or extracts), if fixed.
+    authority: str | None = None
     # What the stage reads. For a notebook, keyed by the parameter that carries the path, so a
     # user who points the parameter elsewhere no longer needs the stage that writes the default.
     needs: tuple[tuple[str | None, str], ...] = ()
@@ -175,6 +177,7 @@ def _stage(file: str, raw: Any, problems: list[Problem]) -> Stage:
         line=line,
         run=tuple(shlex.split(str(raw.get("run") or ""))),
         notebook=raw.get("notebook"),
+        authority=raw.get("authority"),
         needs=need_pairs,
         writes=tuple(outputs),
     )

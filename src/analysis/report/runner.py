@@ -128,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
     for name in given:
         if name in RUNNER_PARAMETERS:
             raise UsageError(f"parameter {name!r} is set by the report runner; leave it out")
+    notebooks = honest_notebooks(layout, notebooks, given.get("authority"))
     try:
         with run_lock(layout.lock):
             return build(layout, notebooks, given, clean=not args.no_clean)
@@ -150,6 +151,32 @@ def select_notebooks(folder: Path, names: Sequence[str]) -> list[Path]:
         known = ", ".join(p.stem for p in found)
         raise UsageError(f"unknown notebook {', '.join(map(repr, unknown))}; known: {known}")
     return sorted({by_name[n] for n in names})
+
+
+def honest_notebooks(layout: Layout, notebooks: list[Path], authority: Any) -> list[Path]:
+    """The notebooks that can truly be about `authority`; the others are left out, and said so.
+
+    A notebook whose data are one authority's own (pipeline.yaml names it) never shows them
+    under another's name. If none is left, nothing runs: exit status 2, nothing written.
+    """
+    if authority is None:
+        return notebooks
+    declared = pipeline.load(layout.pipeline)
+    keep, left_out = [], []
+    for path in notebooks:
+        stage = declared.notebook_stage(path)
+        owner = stage.authority if stage is not None else None
+        if owner is None or owner.casefold() == str(authority).strip().casefold():
+            keep.append(path)
+        else:
+            left_out.append(f"{path.stem} (its data are {owner}'s own)")
+    if not keep:
+        raise UsageError(
+            f"no notebook can show {authority}: left out {', '.join(left_out)}; nothing was run"
+        )
+    if left_out:
+        print(f"analysis report: for {authority}, left out {', '.join(left_out)}", file=sys.stderr)
+    return keep
 
 
 def build(layout: Layout, notebooks: list[Path], given: Mapping[str, Any], clean: bool) -> int:

@@ -1,0 +1,51 @@
+"""A page named for an authority shows its data: Peterborough's never appear as Luton's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.cli import main
+from analysis.errors import UsageError
+from analysis.report import runner
+
+OWN = sorted(config.NOTEBOOKS.glob("0[1-4]_*.ipynb"))
+
+
+def test_another_authority_gets_none_of_peterboroughs_pages_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "reports"
+    notebooks = ["--notebook", "01_caseloads", "--notebook", "04_case_level_kpis"]
+    assert main(["report", "-p", "authority", "Luton", "--out", str(out), *notebooks]) == 2
+    err = capsys.readouterr().err
+    assert "no notebook can show Luton" in err
+    assert "01_caseloads (its data are Peterborough's own)" in err
+    assert "04_case_level_kpis (its data are Peterborough's own)" in err
+    assert not tmp_path.joinpath("reports").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_authority_is_matched_whatever_its_case() -> None:
+    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    assert len(OWN) == 4
+    assert runner.honest_notebooks(layout, OWN, " peterborough ") == OWN
+    assert runner.honest_notebooks(layout, OWN, None) == OWN
+
+
+def test_a_notebook_for_any_authority_stays_and_the_others_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declared = tmp_path / "pipeline.yaml"
+    declared.write_text(
+        "stages:\n"
+        "  - {name: own, notebook: notebooks/own.ipynb, authority: Peterborough}\n"
+        "  - {name: any, notebook: notebooks/any.ipynb}\n"
+    )
+    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=tmp_path, pipeline=declared)
+    own, anyone = config.ROOT / "notebooks/own.ipynb", config.ROOT / "notebooks/any.ipynb"
+    assert runner.honest_notebooks(layout, [anyone, own], "Luton") == [anyone]
+    assert "for Luton, left out own (its data are Peterborough's own)" in capsys.readouterr().err
+    with pytest.raises(UsageError, match="no notebook can show Luton"):
+        runner.honest_notebooks(layout, [own], "Luton")
