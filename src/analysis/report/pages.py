@@ -61,6 +61,14 @@ footer { border-top: 1px solid #8a8a8a; margin-top: 2rem; padding-top: 0.75rem;
 """.strip()
 
 
+# The pages need no script: forbid every one, so that a slip in escaping cannot run code in a
+# reader's browser. Styles are inline; images are the page's own files or embedded data.
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
 class AccessibilityError(ValueError):
     """A notebook output that cannot be published accessibly, such as a figure without alt text."""
 
@@ -73,6 +81,7 @@ def _page(title: str, body_html: str, footer_html: str) -> str:
         "<head>\n"
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f"<title>{html.escape(title)}</title>\n"
         f"<style>\n{CSS}\n</style>\n"
         "</head>\n"
@@ -187,15 +196,13 @@ def accessible_tables(fragment: str) -> str:
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) -> str:
     """An executed notebook as one accessible HTML page without code, footer_html at the end."""
-    from nbconvert import HTMLExporter
-
     prepared = prepare_notebook(nb)
     for cell in prepared.cells:
         for out in cell.get("outputs", []):
             data = out.get("data") or {}
             if "text/html" in data:
                 data["text/html"] = accessible_tables(_as_text(data["text/html"]))
-    exporter = HTMLExporter(
+    exporter = _text_safe_exporter(
         # Body only, from the package's template (classic cells + SVG alt); naming the base folder
         # also stops nbconvert looking for templates in the current directory.
         extra_template_basedirs=[str(TEMPLATE_DIR.parent)],
@@ -216,11 +223,38 @@ def _as_text(value: str | Iterable[str]) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
+def _markdown_to_html(text: str, **options: Any) -> str:
+    """Markdown as HTML with any raw HTML in it escaped and no javascript: links.
+
+    Our markdown is written by us or escaped from data, and never needs raw HTML: refusing it
+    here means that text which slipped through unescaped is still shown, never run.
+    """
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    renderer = IPythonRenderer(escape=True, allow_harmful_protocols=False, **options)
+    return MarkdownWithMath(renderer=renderer).render(text)
+
+
+def _text_safe_exporter(**config: Any) -> Any:
+    """nbconvert's HTML exporter, rendering markdown cells and outputs as `_markdown_to_html`."""
+    from nbconvert import HTMLExporter
+
+    class TextSafeExporter(HTMLExporter):
+        # Registered as a plain jinja filter (the base class's takes the template context, which
+        # is only used for cell attachments: the project's notebooks have none).
+        def markdown2html(self, source: str) -> str:  # type: ignore[override]
+            return _markdown_to_html(
+                source,
+                exclude_anchor_links=self.exclude_anchor_links,
+                anchor_link_text=self.anchor_link_text,
+            )
+
+    return TextSafeExporter(**config)
+
+
 def _markdown_inline(text: str) -> str:
     """Render a one-line markdown finding to HTML without a wrapping paragraph."""
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
-    rendered = markdown2html_mistune(text.strip()).strip()
+    rendered = _markdown_to_html(text.strip()).strip()
     match = re.fullmatch(r"<p>(.*)</p>", rendered, re.DOTALL)
     return match.group(1) if match else rendered
 

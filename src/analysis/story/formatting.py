@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pandas as pd
 
 from analysis.metrics import catalogue, tidy
@@ -50,3 +53,28 @@ def when(period: str) -> str:
 def label(metric: str) -> str:
     """The catalogue label of a metric."""
     return catalogue.get(metric).label
+
+
+# Characters that markdown (CommonMark, with $ for math) or HTML would read as markup anywhere
+# in a line; a backslash before ASCII punctuation shows it as itself.
+_MARKDOWN_INLINE = set("\\`*_{}[]<>#|~$&!")
+# At the start of a line these begin a list, heading or quote: "- x", "+ x", "1. x", "1) x".
+_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])", re.MULTILINE)
+
+
+def markdown_escape(text: str) -> str:
+    """Text to put into markdown so that every character shows as written, never as markup.
+
+    Sentences here are built from data (team names, periods, citations), and a team name such as
+    `<b onmouseover=...>` must be shown, not run. The project's sentences use no markdown
+    syntax of their own, so a whole sentence can be escaped.
+    """
+    escaped = "".join(f"\\{c}" if c in _MARKDOWN_INLINE else c for c in str(text))
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], escaped)
+
+
+def markdown(text: str) -> Any:
+    """A sentence as a notebook Markdown output, escaped so data in it are shown as text."""
+    from IPython.display import Markdown  # only notebooks call this; the CLI never loads IPython
+
+    return Markdown(markdown_escape(text))
