@@ -16,11 +16,11 @@ RUN := $(PY) -m analysis
 SEED ?= 2012
 EXTRACT := data/processed/synthetic_extract
 
-.PHONY: help env data synth report test lint format unit nbval check-outputs notebooks lab bench constraints clean
+.PHONY: help env browser data synth report test lint format unit nbval notebooks-check check-outputs notebooks lab bench constraints clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
-	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,6 +32,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 env: $(ENV_STAMP) ## Create .venv and install the project (skipped if up to date)
+
+browser: ## Install Debian's chromium for the accessibility tests (skipped if present)
+	bash .ci/install-browser
 
 data: $(ENV_STAMP) ## Clean data/raw into data/processed/metrics.csv
 	$(RUN) clean --raw data/raw --out data/processed
@@ -50,16 +53,19 @@ format: $(ENV_STAMP) ## Apply ruff formatting and safe fixes
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-unit: data synth ## Unit tests (pytest)
+unit: data synth browser ## Unit tests (pytest), the accessibility checks in chromium included
 	$(PY) -m pytest
 
 nbval: data synth ## Check the committed notebooks' outputs with nbval
 	$(PY) -m pytest --nbval notebooks/ -p no:cacheprovider
 
+notebooks-check: data synth ## Fail, naming the notebook, if a committed notebook's outputs (charts too) are out of date
+	$(RUN) execute-notebooks --check
+
 check-outputs: $(ENV_STAMP) ## Fail if notebooks or reports hold record-level (personal) data
 	$(RUN) check-outputs
 
-test: lint report unit nbval check-outputs ## Lint, build the report, unit tests, nbval, privacy guard: what CI runs
+test: lint report unit nbval notebooks-check check-outputs ## Lint, report, unit tests, nbval, stale notebooks, privacy guard: what CI runs
 
 notebooks: data synth ## Re-execute the committed notebooks in place (clean kernel, stable outputs)
 	$(RUN) execute-notebooks

@@ -1,8 +1,9 @@
 """Every HTML page of the report, index included, is accessible (WCAG 2.2 AA, axe-core).
 
 Two layers: fast structural checks without a browser, and axe-core run in headless Debian
-chromium driven by Playwright. Without chromium the browser tests skip, except in CI (CI=true),
-where they fail: CI must not pass by not looking. Install it with `.ci/install-browser`.
+chromium driven by Playwright. Without chromium the browser tests fail, never skip: a suite
+must not pass by not looking. `make test` installs it (`make browser`, `.ci/install-browser`);
+CHROMIUM=/path/to/chromium names another build.
 """
 
 from __future__ import annotations
@@ -41,18 +42,15 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REPORTS = config.reports_dir()  # ANALYSIS_REPORTS_DIR checks a report built elsewhere
 PNG_B64 = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
 )
 
 
-def skip_or_fail(reason: str) -> None:
-    """Skip locally; in CI a missing prerequisite is a failure, never a silent pass."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping)")
-    pytest.skip(reason)
+def fail_without(reason: str) -> None:
+    """A missing prerequisite is a failure, never a silent pass."""
+    pytest.fail(reason)
 
 
 def report_pages() -> list[Path]:
@@ -148,7 +146,7 @@ def sample_pages(folder: Path) -> list[Path]:
 
 def test_report_is_built_or_skip_with_reason() -> None:
     if not PAGES:
-        skip_or_fail(NOT_BUILT)
+        fail_without(NOT_BUILT)
     assert (REPORTS / "index.html") in PAGES
     assert len(PAGES) >= 2, "the index links no report page"
 
@@ -161,7 +159,7 @@ def test_report_page_structure(page: Path) -> None:
 
 def test_index_links_and_thumbnails_resolve() -> None:
     if not PAGES:
-        skip_or_fail(NOT_BUILT)
+        fail_without(NOT_BUILT)
     o = Outline()
     o.feed((REPORTS / "index.html").read_text(encoding="utf-8"))
     local = [h for h in o.links if not re.match(r"[a-z]+:|#", h)]
@@ -204,18 +202,18 @@ def test_sample_pages_have_a_sound_outline(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def browser_page() -> Iterator[Any]:
-    """One headless chromium page for the module; skipped (failed in CI) without a browser."""
+    """One headless chromium page for the module; without a browser the tests fail."""
     chromium = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
     if chromium is None:
-        skip_or_fail(f"chromium not found at {CHROMIUM}: run .ci/install-browser")
+        fail_without(f"chromium not found at {CHROMIUM}: `make browser` installs Debian's")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        skip_or_fail("playwright is not installed (pip install playwright)")
+        fail_without("playwright is not installed (pip install playwright)")
     try:
         import axe_playwright_python  # noqa: F401
     except ImportError:
-        skip_or_fail("axe-playwright-python is not installed")
+        fail_without("axe-playwright-python is not installed")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:

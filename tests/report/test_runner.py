@@ -305,7 +305,7 @@ def test_killed_run_keeps_previous_report_and_next_run_recovers(previous):
     assert "interrupted run" in done.stderr
     assert not (previous / runner.STAGING_NAME).exists()
     assert snapshot(previous / "reports").keys() == before.keys()  # a complete report again
-    assert "recovered" in log_lines(previous)[-1]
+    assert "staging folder of an interrupted run" in log_lines(previous)[-1]["recovered"]
 
 
 def test_terminated_run_cleans_up_and_exits_non_zero(previous):
@@ -322,6 +322,7 @@ def test_terminated_run_cleans_up_and_exits_non_zero(previous):
             end_process(int(pid_file.read_text()))
     assert proc.returncode == 130
     assert "SIGTERM" in err and "untouched" in err
+    assert "Traceback" not in err  # what cron mails is two plain lines, not a kernel's stack
     assert snapshot(previous / "reports") == before
     assert not (previous / runner.STAGING_NAME).exists()
     assert log_lines(previous)[-1]["outcome"] == "interrupted"
@@ -338,7 +339,26 @@ def test_second_run_exits_at_once_while_one_holds_the_lock(previous):
     assert f"process {os.getpid()}" in done.stderr
     assert elapsed < 15  # no kernel was started (a build takes longer than this)
     assert snapshot(previous / "reports") == before
-    assert log_lines(previous)[-1]["outcome"] == "skipped"
+    skipped = log_lines(previous)[-1]
+    assert skipped["outcome"] == "skipped"
+    # A skipped line has the same fields as any other (null where the run never learnt them).
+    assert sorted(skipped) == sorted(LOG_FIELDS)
+    assert skipped["notebooks"] == ["01_alpha", "02_beta"] and skipped["inputs"] is None
+
+
+# The fields of every run-log line, whatever its outcome (README, "Run log").
+LOG_FIELDS = [
+    "start", "end", "pid", "outcome", "message", "notebooks", "commit", "dirty",
+    "inputs_digest", "inputs", "recovered", "note",
+]  # fmt: skip
+
+
+def test_every_outcome_logs_the_same_fields(previous):
+    assert run_report(previous, GOOD).returncode == 0
+    assert run_report(previous, GOOD, "-p", "nope", "1").returncode == 2
+    ok, usage = log_lines(previous)[-2:]
+    assert (ok["outcome"], usage["outcome"]) == ("ok", "usage error")
+    assert sorted(ok) == sorted(usage) == sorted(LOG_FIELDS)
 
 
 def test_recover_puts_back_reports_after_a_kill_mid_swap(tmp_path):

@@ -23,9 +23,10 @@ CELL_TIMEOUT_S = 900
 INJECTED_TAG = "injected-parameters"
 # The cell whose Markdown output is a page's one-sentence headline, shown on the index too.
 FINDING_TAG = "finding"
-# The kernel's own warnings (e.g. ipykernel 7 on plain-TCP transport, which is local here) would
-# clutter every unattended run's log; errors still show.
-KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR",)
+# The kernel's own log (ipykernel 7's warning about plain-TCP transport, which is local here; the
+# stack it prints when a stopped run shuts it down mid-cell) would clutter every unattended
+# run's mail. A failing cell is still reported in full: errors come back as cell outputs.
+KERNEL_ARGS = ("--IPKernelApp.log_level=CRITICAL",)
 # Run-to-run noise that papermill records at notebook level; the rest of its metadata (the
 # parameters, its version) is a fact about the run worth keeping.
 _VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")

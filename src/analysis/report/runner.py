@@ -134,7 +134,10 @@ def run(args: argparse.Namespace) -> int:
             return build(layout, notebooks, given, clean=not args.no_clean)
     except LockBusy as exc:
         print(f"analysis report: {exc}; nothing was changed", file=sys.stderr)
-        _append_log(layout, {"outcome": "skipped", "message": str(exc)})
+        git = provenance.git_state()
+        skipped = {"outcome": "skipped", "message": str(exc), "start": _now()}
+        skipped.update(notebooks=[p.stem for p in notebooks], commit=git["commit"])
+        _append_log(layout, skipped | {"dirty": git["dirty"]})
         return 1
 
 
@@ -407,10 +410,18 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+# Every run-log line has these fields, whatever the outcome (null where a run never learnt one),
+# so that a line can be read without knowing which kind of run wrote it.
+LOG_FIELDS = (
+    "start", "end", "pid", "outcome", "message", "notebooks", "commit", "dirty",
+    "inputs_digest", "inputs", "recovered", "note",
+)  # fmt: skip
+
+
 def _append_log(layout: Layout, entry: Mapping[str, Any]) -> None:
     """Append one JSON line; one write call, so concurrent appends do not interleave."""
-    record = {"pid": os.getpid(), **entry}
-    record.setdefault("end", _now())
+    record = dict.fromkeys(LOG_FIELDS) | {"pid": os.getpid(), **entry}
+    record["end"] = record["end"] or _now()
     line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
     try:
         layout.log.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,68 @@
+"""The README's commands work as written from a fresh clone."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from analysis import config
+
+README = (config.ROOT / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (config.ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def code_blocks(kind: str) -> list[str]:
+    return re.findall(rf"```{kind}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_the_cron_line_works_in_a_fresh_clone_without_a_logs_folder(tmp_path):
+    (line,) = [ln for block in code_blocks("cron") for ln in block.splitlines() if ln.strip()]
+    command = line.split(None, 5)[5]  # after minute, hour, day, month, weekday
+    assert "make report" in command and "/path/to/project" in command
+    # The project folder as a fresh clone has it (no logs/), and a stand-in for the build.
+    command = command.replace("/path/to/project", str(tmp_path)).replace(
+        "make report", "echo built"
+    )
+    done = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "logs" / "cron.log").read_text() == "built\n"
+
+
+def test_commands_name_the_projects_python():
+    # `python -m analysis` works only with the environment activated; the README's commands are
+    # run as written, so they name .venv's interpreter (the conda section uses `make PY=python`).
+    lines = [ln.strip() for block in code_blocks("sh") for ln in block.splitlines()]
+    bare = [ln for ln in lines if re.match(r"(python3?|analysis) ", ln)]
+    assert bare == []
+    assert any(ln.startswith(".venv/bin/python -m analysis ") for ln in lines)
+
+
+def test_every_make_target_the_readme_names_exists():
+    targets = set(re.findall(r"^([a-z][a-z-]*):", MAKEFILE, flags=re.MULTILINE))
+    named = set(re.findall(r"`make ([a-z][a-z-]*)", README)) | set(
+        re.findall(r"^make ([a-z][a-z-]*)", "\n".join(code_blocks("sh")), flags=re.MULTILINE)
+    )
+    assert {"report", "test", "notebooks", "data"} <= named
+    assert named - targets == set()
+
+
+@pytest.mark.parametrize(
+    "command",
+    sorted(
+        set(
+            re.findall(
+                r"^\.venv/bin/python -m analysis ([a-z-]+)",
+                "\n".join(code_blocks("sh")),
+                flags=re.MULTILINE,
+            )
+        )
+    ),
+)
+def test_every_command_the_readme_shows_exists(command):
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", command, "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
