@@ -21,6 +21,7 @@ from tidy_rows import (
     with_monthly_figures,
 )
 
+from analysis import config
 from analysis.charts import data_tables, figures, kinds
 from analysis.story import formatting, selection
 
@@ -681,23 +682,36 @@ def test_charts_do_not_touch_global_style():
 
 # --- the committed notebooks use the charts as agreed ----------------------------------------
 
-NOTEBOOKS = ("01_caseloads", "02_cin_cases", "03_assessment_timeliness")
+NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+# Each notebook reads one input, named by a parameter with a path relative to the project: the
+# tidy table (notebooks 01-03) or the case-level extract's folder (04). A notebook reading another
+# input adds its line here.
+INPUT_PARAMETERS = {
+    'metrics_path = "data/processed/metrics.csv"',
+    'extract_dir = "data/processed/synthetic_extract"',
+}
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_committed_notebook_follows_the_conventions(name):
+def test_every_committed_notebook_is_checked_for_the_conventions():
+    # The conventions test below is parametrized by glob: an empty glob would only skip it.
+    assert {p.stem for p in NOTEBOOKS} >= {
+        "01_caseloads", "02_cin_cases", "03_assessment_timeliness", "04_case_level_kpis",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_notebook_follows_the_conventions(path):
     import nbformat
 
-    from analysis import config
-
-    nb = nbformat.read(config.NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    nb = nbformat.read(path, as_version=4)
     tagged = {}
     for cell in nb.cells:
         for tag in cell.metadata.get("tags", []):
             tagged.setdefault(tag, []).append(cell)
     (params,) = tagged["parameters"]
-    for line in ('metrics_path = "data/processed/metrics.csv"', 'figures_dir = ""'):
-        assert line in params.source
+    lines = params.source.splitlines()
+    assert 'figures_dir = ""' in lines
+    assert len(INPUT_PARAMETERS.intersection(lines)) == 1, lines
     (finding,) = tagged["finding"]
     (output,) = finding.outputs
     assert output.output_type == "display_data" and output.data["text/markdown"].strip()
