@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+from tidy_rows import value
 
 from analysis.cases import extract, kpis, synth
 from analysis.cli import main
@@ -24,8 +25,8 @@ HEADLINES = [
 ]
 
 
-def close_enough(got: float, expected: float) -> bool:
-    return abs(got - expected) <= max(0.05 * expected, 5)
+def close_enough(got: float | None, expected: float) -> bool:
+    return got is not None and abs(got - expected) <= max(0.05 * expected, 5)
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +39,6 @@ def default_extract(tmp_path_factory):
 @pytest.fixture(scope="module")
 def table(default_extract) -> pd.DataFrame:
     return kpis.compute(extract.read_extract(default_extract))
-
-
-def value(table: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float:
-    row = table[(table.metric == metric) & (table.period == period) & (table.scope == scope)]
-    assert len(row) == 1, (metric, period)
-    return float(row.iloc[0]["value"])
 
 
 @pytest.mark.parametrize(("metric", "period", "expected"), HEADLINES)

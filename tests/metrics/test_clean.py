@@ -26,12 +26,6 @@ def metrics(tmp_path_factory) -> pd.DataFrame:
     return tidy.read(out / "metrics.csv")
 
 
-def value(df: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float:
-    row = df[(df.metric == metric) & (df.period == period) & (df.scope == scope)]
-    assert len(row) == 1, f"{metric} / {scope} / {period}: {len(row)} rows"
-    return row.iloc[0]["value"]
-
-
 # Every headline figure of ../shared/sources/README.md, with its paragraph.
 HEADLINES = [
     ("initial_assessments_overdue", "service", "December 2011", 235, "para 4.3"),

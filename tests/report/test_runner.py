@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from file_trees import snapshot
 
 from analysis import config
 from analysis.report import execution, params, provenance, runner
@@ -37,15 +38,6 @@ def start_report(workspace: Path, notebooks: Path, *extra: str) -> subprocess.Po
     cmd = [sys.executable, "-m", "analysis", "report", "--no-clean"]
     cmd += ["--notebooks-dir", str(notebooks), "--out", str(workspace / "reports"), *extra]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder, by relative path, with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def log_lines(workspace: Path) -> list[dict]:
