@@ -1,20 +1,7 @@
-"""Shared fixtures."""
+"""The test suite's root.
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
-
-from analysis import config
-
-SHARED = config.ROOT.parent / "shared"
-
-
-@pytest.fixture
-def shared_sources() -> Path:
-    """../shared/sources, or skip when this checkout has no shared folder beside it."""
-    path = SHARED / "sources"
-    if not path.is_dir():
-        pytest.skip("../shared/sources is not beside this checkout")
-    return path
+No tests/ folder holds an __init__.py, so pytest ("prepend" import mode) puts the folder of this
+conftest.py, tests/, on sys.path: the test modules import the shared helpers beside it by name
+(`from tidy_rows import ...`, `from file_trees import ...`, `from html_outline import ...`).
+Keep this file, and keep test file names unique across the sub-folders.
+"""

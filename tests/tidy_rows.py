@@ -1,5 +1,5 @@
 """Tidy-row builders shared by the tests: one row, a table of rows, the shipped headline
-figures, and a user's monthly series."""
+figures, and a user's monthly series; and value(), to read one figure back from a tidy table."""
 
 from __future__ import annotations
 
@@ -120,3 +120,10 @@ def with_monthly_figures() -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+
+
+def value(table: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float | None:
+    """The value of a metric in a period and scope; None when the table has no such row."""
+    rows = table[(table.metric == metric) & (table.period == period) & (table.scope == scope)]
+    assert len(rows) <= 1, f"{metric} / {scope} / {period}: {len(rows)} rows"
+    return None if rows.empty else float(rows.iloc[0]["value"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tidy_rows import value
 
 from analysis import config
 from analysis.cases import extract, kpis, synth
@@ -64,12 +65,6 @@ def hand(tmp_path_factory) -> tuple[pd.DataFrame, Path]:
     (folder / "assessments.csv").write_text(A_HEADER + "".join(ASSESSMENTS), encoding="utf-8")
     (folder / "cin_episodes.csv").write_text(E_HEADER + "".join(EPISODES), encoding="utf-8")
     return kpis.compute(extract.read_extract(folder)), folder
-
-
-def value(table: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float | None:
-    row = table[(table.metric == metric) & (table.period == period) & (table.scope == scope)]
-    assert len(row) <= 1
-    return None if row.empty else float(row.iloc[0]["value"])
 
 
 def test_months_run_from_first_assessment_start_to_latest_date(hand):

@@ -6,25 +6,27 @@ import re
 
 import pandas as pd
 import pytest
+from tidy_rows import value
 
 from analysis.cases import extract, kpis, synth
 from analysis.cli import main
 
-# (metric, period, cabinet report figure); tolerance: 5% or 5 cases, whichever is larger.
+# (metric, month, figure published in the Cabinet report of 10 July 2012), written out from the
+# report, never taken from synth's own targets; tolerance: 5% or 5 cases, whichever is larger.
 HEADLINES = [
-    ("open_cin_cases", "December 2011", 1486),  # para 4.7
-    ("open_cin_cases", "April 2012", 1000),
-    ("initial_assessments_overdue", "December 2011", 235),  # para 4.3
-    ("initial_assessments_overdue", "April 2012", 0),
-    ("core_assessments_overdue", "December 2011", 125),
-    ("core_assessments_overdue", "April 2012", 5),
-    ("initial_assessments_on_time_pct", "April 2012", 99),  # para 4.15
+    ("open_cin_cases", "December 2011", 1486),  # para 4.7: 1,486 in December
+    ("open_cin_cases", "April 2012", 1000),  # para 4.7: 1,000 at the end of April
+    ("initial_assessments_overdue", "December 2011", 235),  # para 4.3: 235 in December
+    ("initial_assessments_overdue", "April 2012", 0),  # para 4.3: 0 by the end of April
+    ("core_assessments_overdue", "December 2011", 125),  # para 4.3: 125
+    ("core_assessments_overdue", "April 2012", 5),  # para 4.3: 5 by the end of April
+    ("initial_assessments_on_time_pct", "April 2012", 99),  # para 4.15: 99% in April and May
     ("initial_assessments_on_time_pct", "May 2012", 99),
 ]
 
 
-def close_enough(got: float, expected: float) -> bool:
-    return abs(got - expected) <= max(0.05 * expected, 5)
+def close_enough(got: float | None, expected: float) -> bool:
+    return got is not None and abs(got - expected) <= max(0.05 * expected, 5)
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +39,6 @@ def default_extract(tmp_path_factory):
 @pytest.fixture(scope="module")
 def table(default_extract) -> pd.DataFrame:
     return kpis.compute(extract.read_extract(default_extract))
-
-
-def value(table: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float:
-    row = table[(table.metric == metric) & (table.period == period) & (table.scope == scope)]
-    assert len(row) == 1, (metric, period)
-    return float(row.iloc[0]["value"])
 
 
 @pytest.mark.parametrize(("metric", "period", "expected"), HEADLINES)
@@ -59,7 +55,7 @@ def test_core_on_time_in_april_and_may_2012_is_near_92_percent(table):
 def test_caseloads_fall_as_in_para_4_5(table):
     # Not a headline of the issue, and staffed only roughly (cases keep their first worker):
     # within 10% of para 4.5's 30 -> 17 and 27 -> 20.
-    for team, before, after in ((synth.RA, 30, 17), (synth.FS, 27, 20)):
+    for team, before, after in (("Referral and Assessment", 30, 17), ("Family Support", 27, 20)):
         assert abs(value(table, "caseload_per_worker", "December 2011", team) - before) <= 3
         assert abs(value(table, "caseload_per_worker", "April 2012", team) - after) <= 2
 

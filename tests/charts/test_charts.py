@@ -21,6 +21,7 @@ from tidy_rows import (
     with_monthly_figures,
 )
 
+from analysis import config
 from analysis.charts import data_tables, figures, kinds
 from analysis.story import alt_text, formatting, selection
 
@@ -149,9 +150,20 @@ def test_source_text_numbers_several_sources():
     assert kinds.source_text(df, numbered=True) == "Sources: [1] A, p1; [2] B, p2."
 
 
-def test_title_states_the_finding():
-    fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "It fell by 486")
-    assert fig.get_suptitle() == "It fell by 486"
+def test_title_states_the_finding_wrapped_to_the_figure():
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    title = (
+        "In Peterborough, open children in need cases fell by 486 (32.7%), from 1,486 in December"
+        " 2011 to 1,000 at the end of April 2012."
+    )
+    fig = kinds.change_chart(rows, title)
+    # One panel is 5.0 + 0.5 = 5.5 inches wide: int(5.5 * 72 / (13 * 0.62)) = 49 characters of
+    # 13-point text a line, so the 128-character title breaks at the last space within each 49.
+    assert fig.get_suptitle() == (
+        "In Peterborough, open children in need cases fell\n"
+        "by 486 (32.7%), from 1,486 in December 2011 to\n"
+        "1,000 at the end of April 2012."
+    )
 
 
 def test_approximate_dates_are_said_on_the_chart():
@@ -262,17 +274,68 @@ CROWDED_KINDS = frame(
     ids=["cin", "backlogs", "crowded", "month-ends", "kinds", "m3", "m6", "m7", "m9", "m13",
          "m24", "m40", "m120", "three-panels"],
 )  # fmt: skip
-def test_time_axis_tick_labels_never_overlap(panels):
+def test_time_axis_tick_labels_never_overlap(panels, request):
     fig = kinds.change_chart(panels, "t", share_y=True)
     _assert_tick_labels_apart(fig)
-    # The points stay on a true time axis whatever the ticks are.
-    for ax, rows in zip(fig.axes, panels, strict=True):
-        if kinds.chart_kind(rows) == "line":
-            (line,) = _data_lines(ax)
-            got = pd.to_datetime(pd.Series(line.get_xdata()))
-            valued = selection.order_periods(rows[rows["value"].notna()])
-            mid = valued["period_start"] + (valued["period_end"] - valued["period_start"]) / 2
-            assert list(got) == list(mid)
+    # The points stay on a true time axis whatever the ticks are: each at its period's middle.
+    expected = MIDDLES[request.node.callspec.id]
+    for ax, rows, dates in zip(fig.axes, panels, expected, strict=True):
+        if dates is None:  # a before and an after: categories, not a time axis
+            assert kinds.chart_kind(rows) == "slope"
+            continue
+        (line,) = _data_lines(ax)
+        got = [str(d) for d in pd.to_datetime(pd.Series(line.get_xdata()))]
+        if isinstance(dates, tuple):  # a long monthly series: how many, the first and the last
+            count, first, last = dates
+            assert (len(got), got[0], got[-1]) == (count, first, last)
+        else:
+            assert got == dates
+
+
+# The middle of each period worked out by hand, one list per panel (None: not a line). The middle
+# is the start plus half the days from the first to the last day: a 31-day month's is its 16th,
+# a 30-day month's the 15th at noon, February's the 14th at noon (the 15th in a leap year); a
+# date ("end of April 2012") is itself. Monthly series (tidy_rows.monthly) start in January 2013.
+CROWDED_MIDDLES = [
+    "2010-03-16 00:00:00",  # March 2010
+    "2011-09-15 12:00:00",  # September 2011
+    "2012-04-15 12:00:00",  # April 2012
+    "2012-05-01 00:00:00",  # 1 April to 31 May 2012: 60 days after the start, halved
+    "2012-07-01 00:00:00",  # 1 April to 30 September 2012: 182 days, halved
+]
+MONTHLY_MIDDLES = [
+    "2013-01-16 00:00:00",
+    "2013-02-14 12:00:00",
+    "2013-03-16 00:00:00",
+    "2013-04-15 12:00:00",
+    "2013-05-16 00:00:00",
+    "2013-06-15 12:00:00",
+]
+END_OF_JAN_TO_MAR_2012 = ["2012-01-31 00:00:00", "2012-02-29 00:00:00", "2012-03-31 00:00:00"]
+MIDDLES = {
+    "cin": [["2011-12-16 00:00:00", *END_OF_JAN_TO_MAR_2012, "2012-04-30 00:00:00"]],
+    # Initial: December 2011, end of April, end of May 2012; core: a before and an after.
+    "backlogs": [["2011-12-16 00:00:00", "2012-04-30 00:00:00", "2012-05-31 00:00:00"], None],
+    "crowded": [CROWDED_MIDDLES],
+    "month-ends": [END_OF_JAN_TO_MAR_2012],
+    "kinds": [
+        [
+            "2012-07-01 12:00:00",  # 2012: 365 days from 1 January to 31 December, halved
+            "2013-02-14 12:00:00",  # Q1 2013: 89 days from 1 January to 31 March, halved
+            "2013-04-15 00:00:00",
+            "2013-04-30 12:00:00",  # 16 April to 15 May 2013: 29 days, halved
+        ]
+    ],
+    "m3": [MONTHLY_MIDDLES[:3]],
+    "m6": [MONTHLY_MIDDLES],
+    "m7": [(7, "2013-01-16 00:00:00", "2013-07-16 00:00:00")],
+    "m9": [(9, "2013-01-16 00:00:00", "2013-09-15 12:00:00")],
+    "m13": [(13, "2013-01-16 00:00:00", "2014-01-16 00:00:00")],
+    "m24": [(24, "2013-01-16 00:00:00", "2014-12-16 00:00:00")],
+    "m40": [(40, "2013-01-16 00:00:00", "2016-04-15 12:00:00")],
+    "m120": [(120, "2013-01-16 00:00:00", "2022-12-16 00:00:00")],
+    "three-panels": [CROWDED_MIDDLES, MONTHLY_MIDDLES, END_OF_JAN_TO_MAR_2012],
+}
 
 
 def test_short_tick_labels_follow_the_period_kind_and_say_approximate():
@@ -510,9 +573,64 @@ def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     data, metadata = DisplayFormatter().format(image)
     assert data["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
     assert metadata == {"image/png": {"alt": "Open cases fell from 1,486 to 1,000"}}
-    assert "<caption>The numbers behind the chart</caption>" in html.data
-    assert "1,486" in html.data and "December 2011" in html.data
-    assert html.data == figures._table_html(data_tables.table(rows), "The numbers behind the chart")
+    assert html.data == TABLE_HTML
+
+
+# The two open children in need rows of shipped_like() as the page shows them, written out.
+TABLE_HTML = """\
+<table class="dataframe chart-data">
+  <caption>The numbers behind the chart</caption>
+  <thead>
+    <tr style="text-align: right;">
+      <th>Measure</th>
+      <th>Team</th>
+      <th>Period</th>
+      <th>Value</th>
+      <th>Source</th>
+    </tr>
+  </thead>
+  <tbody>
+    <tr>
+      <td>Open children in need cases</td>
+      <td>Whole service</td>
+      <td>December 2011</td>
+      <td>1,486</td>
+      <td>Cabinet report, para 1</td>
+    </tr>
+    <tr>
+      <td>Open children in need cases</td>
+      <td>Whole service</td>
+      <td>end of April 2012</td>
+      <td>1,000</td>
+      <td>Cabinet report, para 4.7</td>
+    </tr>
+  </tbody>
+</table>"""
+
+
+def test_show_escapes_the_table_and_its_caption(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
+    table = pd.DataFrame({"Period": ["April & May 2012"], "Source": ["<b>FOI</b>"]})
+    figures.show(fig, alt="a chart", table=table, caption="Shares < 100% & more")
+    assert shown[1].data == (
+        '<table class="dataframe chart-data">\n'
+        "  <caption>Shares &lt; 100% &amp; more</caption>\n"
+        "  <thead>\n"
+        '    <tr style="text-align: right;">\n'
+        "      <th>Period</th>\n"
+        "      <th>Source</th>\n"
+        "    </tr>\n"
+        "  </thead>\n"
+        "  <tbody>\n"
+        "    <tr>\n"
+        "      <td>April &amp; May 2012</td>\n"
+        "      <td>&lt;b&gt;FOI&lt;/b&gt;</td>\n"
+        "    </tr>\n"
+        "  </tbody>\n"
+        "</table>"
+    )
 
 
 def test_show_refuses_a_figure_without_alt_text(monkeypatch):
@@ -564,23 +682,36 @@ def test_charts_do_not_touch_global_style():
 
 # --- the committed notebooks use the charts as agreed ----------------------------------------
 
-NOTEBOOKS = ("01_caseloads", "02_cin_cases", "03_assessment_timeliness")
+NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+# Each notebook reads one input, named by a parameter with a path relative to the project: the
+# tidy table (notebooks 01-03) or the case-level extract's folder (04). A notebook reading another
+# input adds its line here.
+INPUT_PARAMETERS = {
+    'metrics_path = "data/processed/metrics.csv"',
+    'extract_dir = "data/processed/synthetic_extract"',
+}
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_committed_notebook_follows_the_conventions(name):
+def test_every_committed_notebook_is_checked_for_the_conventions():
+    # The conventions test below is parametrized by glob: an empty glob would only skip it.
+    assert {p.stem for p in NOTEBOOKS} >= {
+        "01_caseloads", "02_cin_cases", "03_assessment_timeliness", "04_case_level_kpis",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_notebook_follows_the_conventions(path):
     import nbformat
 
-    from analysis import config
-
-    nb = nbformat.read(config.NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    nb = nbformat.read(path, as_version=4)
     tagged = {}
     for cell in nb.cells:
         for tag in cell.metadata.get("tags", []):
             tagged.setdefault(tag, []).append(cell)
     (params,) = tagged["parameters"]
-    for line in ('metrics_path = "data/processed/metrics.csv"', 'figures_dir = ""'):
-        assert line in params.source
+    lines = params.source.splitlines()
+    assert 'figures_dir = ""' in lines
+    assert len(INPUT_PARAMETERS.intersection(lines)) == 1, lines
     (finding,) = tagged["finding"]
     (output,) = finding.outputs
     assert output.output_type == "display_data" and output.data["text/markdown"].strip()

@@ -26,12 +26,6 @@ def metrics(tmp_path_factory) -> pd.DataFrame:
     return tidy.read(out / "metrics.csv")
 
 
-def value(df: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float:
-    row = df[(df.metric == metric) & (df.period == period) & (df.scope == scope)]
-    assert len(row) == 1, f"{metric} / {scope} / {period}: {len(row)} rows"
-    return row.iloc[0]["value"]
-
-
 # Every headline figure of ../shared/sources/README.md, with its paragraph.
 HEADLINES = [
     ("initial_assessments_overdue", "service", "December 2011", 235, "para 4.3"),
@@ -108,16 +102,20 @@ def test_output_is_byte_identical_when_rebuilt(tmp_path):
 WORDS = {"4": "four", "5": "five", "16": "sixteen"}
 
 
-def test_transcribed_figures_appear_in_the_cited_paragraph(shared_sources):
+# The report's sentences that hold the figures, one paragraph a line, cited in the file.
+EXCERPT = Path(__file__).parents[1] / "fixtures" / "cabinet-report-2012-07-10-excerpt.txt"
+
+
+def test_transcribed_figures_appear_in_the_cited_paragraph():
     """Each cabinet-report row's number is printed in the paragraph it cites."""
-    text = (shared_sources / "cabinet-report-2012-07-10.txt").read_text(encoding="utf-8")
-    paragraphs = {
-        m.group(1): m.group(2)
-        for m in re.finditer(r"(4\.\d+) (.*?)(?=\n\s*(?:- )?4\.\d+ |\n#|\Z)", text, re.S)
-    }
+    lines = EXCERPT.read_text(encoding="utf-8").splitlines()
+    paragraphs = dict(line.split(" ", 1) for line in lines if line and not line.startswith("#"))
     raw = pd.read_csv(config.DATA_RAW / "cabinet_report_2012-07-10.csv", dtype=str)
+    assert not raw.empty
     for _, row in raw.iterrows():
-        para = paragraphs[row["source_ref"].removeprefix("para ")]
+        ref = row["source_ref"].removeprefix("para ")
+        assert ref in paragraphs, f"{row['source_ref']} is not in {EXCERPT.name}"
+        para = paragraphs[ref]
         number = re.search(r"[\d,]+", row["value"]).group(0)
         # Documents spell small numbers out ("four new staff").
         word = WORDS.get(number, number)

@@ -292,9 +292,9 @@ def test_cli_rejects_a_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_projects_own_outputs_pass() -> None:
-    # The committed notebooks are always there, so this never scans nothing.
     count, found = guard.scan(guard.published_paths())
-    assert count >= 4
+    committed = list((config.ROOT / "notebooks").glob("*.ipynb"))
+    assert count >= len(committed) > 0  # the committed notebooks at least: nothing to skip
     assert found == [], "\n".join(map(str, found))
 
 

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from file_trees import snapshot
+
 from analysis import config
 
 # What a fresh clone would not hold; used only when the project is not a git checkout.
@@ -46,15 +48,6 @@ def copy_project(dest: Path) -> None:
         shutil.copy2(config.ROOT / name, target)
     for folder in ("data/processed", "reports"):
         (dest / folder).mkdir(parents=True, exist_ok=True)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder, by relative path, with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_two_builds_in_two_folders_are_byte_identical(tmp_path):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
 import pytest
+from file_trees import snapshot
 
 from analysis import config
 from analysis.report import execution, pages, params, provenance, runner
@@ -34,15 +38,6 @@ def start_report(workspace: Path, notebooks: Path, *extra: str) -> subprocess.Po
     cmd = [sys.executable, "-m", "analysis", "report", "--no-clean"]
     cmd += ["--notebooks-dir", str(notebooks), "--out", str(workspace / "reports"), *extra]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder, by relative path, with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def log_lines(workspace: Path) -> list[dict]:
@@ -111,22 +106,87 @@ def test_good_run_writes_complete_report(good_build):
     assert entry["outcome"] == "ok" and entry["inputs_digest"]
 
 
+# SHA-256 of the good fixture notebooks, from `sha256sum tests/fixtures/notebooks/good/*.ipynb`
+# in the shell (change them only when a fixture notebook changes).
+ALPHA_SHA256 = "8d04978e48a9d320ff5459f86fd0829efdf2a0c5fb2f387a9cb9fced554e36c7"
+BETA_SHA256 = "ceed98b58006e49e9b6cda156d0ce0fa0857195ec669f2ceac467fc18050d632"
+# The manifest's end, written out: parameters are its last key (keys sorted, indent 2), and each
+# notebook's are its defaults with -p repeats 4 and the runner's figures_dir.
+PARAMETERS_TEXT = """\
+  "parameters": {
+    "01_alpha": {
+      "authority": "Peterborough",
+      "figures_dir": "figures",
+      "repeats": 4,
+      "scale": 1.5
+    },
+    "02_beta": {
+      "authority": "Peterborough",
+      "figures_dir": "figures",
+      "repeats": 4,
+      "scale": 1.5
+    }
+  }
+}
+"""
+
+
 def test_manifest_records_commit_inputs_parameters_versions(good_build):
     _, files = good_build
     text = files["manifest.json"].decode()
+    assert re.findall(r'^  "(\w+)":', text, re.M) == [
+        "git", "inputs", "inputs_digest", "packages", "parameters",
+    ]  # fmt: skip
+    assert text.startswith('{\n  "git": {\n    "commit": "')
+    assert text.endswith(PARAMETERS_TEXT)
+    # The notebooks come after data/raw (sorted), each with the hash of its bytes.
+    assert (
+        f'    "tests/fixtures/notebooks/good/01_alpha.ipynb": "{ALPHA_SHA256}",\n'
+        f'    "tests/fixtures/notebooks/good/02_beta.ipynb": "{BETA_SHA256}"\n'
+        '  },\n  "inputs_digest": "'
+    ) in text
     data = json.loads(text)
-    assert text == provenance.manifest_text(data)  # sorted keys, indent 2, final newline
-    assert data["parameters"]["01_alpha"] == {
-        "authority": "Peterborough",
-        "figures_dir": "figures",
-        "repeats": 4,
-        "scale": 1.5,
+    # data/raw's files change with each month's figures: hashed here with hashlib, not provenance.
+    raw = sorted(p for p in config.DATA_RAW.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert {k: v for k, v in data["inputs"].items() if k.startswith("data/raw/")} == {
+        f"data/raw/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() for p in raw
     }
-    nb_key = "tests/fixtures/notebooks/good/01_alpha.ipynb"
-    assert data["inputs"][nb_key] == provenance.sha256_file(GOOD / "01_alpha.ipynb")
-    assert set(data["packages"]) >= {"python", "pandas", "matplotlib", "papermill", "analysis"}
+    assert re.fullmatch(r"[0-9a-f]{12}", data["inputs_digest"])
+    assert list(data["packages"]) == [
+        "analysis", "matplotlib", "nbconvert", "pandas", "papermill", "python", "seaborn",
+    ]  # fmt: skip
+    assert data["packages"]["pandas"] == metadata.version("pandas")
     assert set(data["git"]) == {"commit", "dirty"}
+    assert re.fullmatch(r"[0-9a-f]{40}|unknown", data["git"]["commit"])
     assert data["inputs_digest"] in files["01_alpha.html"].decode()  # the footer
+
+
+def test_manifest_text_sorts_keys_indents_by_two_and_ends_with_a_newline():
+    data = {"b": {"z": 1, "y": [1.5, True]}, "a": "Fenland £200,000 – ok"}
+    assert provenance.manifest_text(data) == (
+        "{\n"
+        '  "a": "Fenland £200,000 – ok",\n'
+        '  "b": {\n'
+        '    "y": [\n'
+        "      1.5,\n"
+        "      true\n"
+        "    ],\n"
+        '    "z": 1\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_inputs_are_hashed_by_path_and_digested_in_twelve_characters():
+    hashes = provenance.hash_inputs([GOOD])
+    assert hashes == {
+        "tests/fixtures/notebooks/good/01_alpha.ipynb": ALPHA_SHA256,
+        "tests/fixtures/notebooks/good/02_beta.ipynb": BETA_SHA256,
+    }
+    # In the shell: printf 'tests/fixtures/notebooks/good/01_alpha.ipynb\0%s\n
+    # tests/fixtures/notebooks/good/02_beta.ipynb\0%s\n' "$ALPHA_SHA256" "$BETA_SHA256"
+    # | sha256sum | cut -c1-12 (the two lines joined, each ending in a newline).
+    assert provenance.inputs_digest(hashes) == "6dccf119c67d"
 
 
 def test_outputs_hold_no_absolute_paths_or_timings(good_build):

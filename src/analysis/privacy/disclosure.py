@@ -71,10 +71,3 @@ def _small_complements(table: pd.DataFrame, numerator: pd.Series, threshold: int
         for m, s, p in zip(table["metric"], table["scope"], table["period"], strict=True)
     ]
     return rate_hit | np.asarray(counts, dtype=bool)
-
-
-def published_counts_ok(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> bool:
-    """True when no count (value or denominator) in the table lies in 1..threshold."""
-    units = table["metric"].map(lambda m: catalogue.get(m).unit)
-    counts = table.loc[units == "count", "value"]
-    return not (small(counts, threshold).any() or small(table["denominator"], threshold).any())
