@@ -45,6 +45,18 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "ranked_of",  # how many authorities had a number that year
     "quartile",  # 1 = the lowest quarter of authorities, 4 = the highest
 )
+PLACE_COLUMNS = [
+    "time_period",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "_line",
+]
 AREA_TYPES = ("authority", "region", "england", "neighbours_median", "neighbour")
 MIN_NEIGHBOURS = 5  # fewer neighbours with a number than this: no median (as the DfE's tools)
 TENTH = Decimal("0.1")
@@ -82,7 +94,7 @@ def round_half_up(x: Decimal) -> Decimal:
     return x.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def _level(row: pd.Series) -> str | None:
+def _level(row: dict) -> str | None:
     if row["geographic_level"] == NATIONAL:
         return "england"
     if row["geographic_level"] == REGIONAL:
@@ -92,7 +104,7 @@ def _level(row: pd.Series) -> str | None:
     return None if " / " in row["old_la_code"] else "authority"
 
 
-def _place(row: pd.Series, level: str) -> tuple[str, str]:
+def _place(row: dict, level: str) -> tuple[str, str]:
     if level == "england":
         return row["country_code"], row["country_name"]
     if level == "region":
@@ -100,7 +112,7 @@ def _place(row: pd.Series, level: str) -> tuple[str, str]:
     return row["new_la_code"], row["la_name"]
 
 
-def _where(row: pd.Series) -> tuple[str, str, str]:
+def _where(row: dict) -> tuple[str, str, str]:
     region = row["region_code"] if row["geographic_level"] == REGIONAL else ""
     return row["geographic_level"], region, row["old_la_code"]
 
@@ -109,11 +121,12 @@ def all_areas(published: Published) -> pd.DataFrame:
     """Every metric for every authority, region and England, in every year it is given."""
     ons = published.tables["ons"]
     ons = ons[ons["age_group"] == CHILDREN_0_TO_17]
-    population = {(*_where(r), int(r["time_period"])): r for _, r in ons.iterrows()}
+    ons = ons[[*PLACE_COLUMNS, "population_estimate"]]
+    population = {(*_where(r), int(r["time_period"])): r for r in ons.to_dict("records")}
     b1 = published.tables["b1"]
     in_census = {
         (r["old_la_code"], r["time_period"])
-        for _, r in b1[b1["geographic_level"] == LOCAL_AUTHORITY].iterrows()
+        for r in b1.loc[b1["geographic_level"] == LOCAL_AUTHORITY, PLACE_COLUMNS].to_dict("records")
     }
     records: list[dict] = []
     problems: list[Problem] = []
@@ -122,7 +135,8 @@ def all_areas(published: Published) -> pd.DataFrame:
         table = published.tables[src.file]
         if src.file == "cla":
             table = table[table["population_type"] == CLA_AT_31_MARCH]
-        for _, row in table.iterrows():
+        # Only the columns used: to_dict on every column of the wide files is slow.
+        for row in table[[*PLACE_COLUMNS, src.column]].to_dict("records"):
             level = _level(row)
             if level is None:
                 continue
