@@ -282,7 +282,7 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
     ax.set_xlabel(unit)
     ax.set_ylabel("")
     year = int(rows["time_period"].iloc[0])
-    ax.set_title(textwrap.fill(f"{_title(metric)}, {year}", 44), loc="left", fontsize=10.5)
+    ax.set_title(textwrap.fill(f"{_title(metric)}, {year}", 34), loc="left", fontsize=10.5)
 
 
 def latest_bar_chart(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> Figure:
