@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.charts import after_report
 from analysis.charts import benchmark as charts
 from analysis.charts.figures import png_bytes
 from analysis.metrics.clean import clean
@@ -73,7 +74,7 @@ def test_tables_show_symbols_not_zero():
 def test_report_and_census_are_separate_series(peterborough, tmp_path):
     clean(config.DATA_RAW, tmp_path)  # the cabinet report's figures, cleaned afresh
     metrics = selection.load(tmp_path / "metrics.csv")
-    rows = charts.report_vs_census_rows(metrics, peterborough.table)
+    rows = after_report.report_vs_census_rows(metrics, peterborough.table)
     report = rows[rows["series"] == "report"]
     census = rows[rows["series"] == "census"]
     # Cabinet report para 4.7: 1,486 in December 2011, 1,000 at the end of April 2012.
@@ -92,3 +93,26 @@ def test_charts_draw_the_same_bytes_twice(peterborough):
     trends = charts.trend_chart(table, "Peterborough")
     assert len(trends.axes) == len(charts.TREND_METRICS)
     assert "Peterborough 351.8 in 2013" in charts.trend_alt_text(table, "Peterborough")
+
+
+def test_caseloads_from_both_sources_kept_apart(peterborough, tmp_path):
+    clean(config.DATA_RAW, tmp_path)
+    metrics = selection.load(tmp_path / "metrics.csv")
+    rows = after_report.caseload_rows(metrics, peterborough.table)
+    report = rows[rows["series"] == "report"]
+    # Cabinet report para 4.5 (undated): Family Support 27 -> 20; Referral and Assessment
+    # 30 -> 17.
+    assert list(zip(report["team"], report["value"], strict=True)) == [
+        ("Family Support", 27),
+        ("Family Support", 20),
+        ("Referral and Assessment", 30),
+        ("Referral and Assessment", 17),
+    ]
+    published = rows[rows["series"] == "published"]
+    # csww:1394 Peterborough 2017 caseload_fte 16.6 (cases 1255), the first published year;
+    # csww:95 2025: 17.1.
+    assert (published.iloc[0]["when"], published.iloc[0]["value"]) == ("30 September 2017", 16.6)
+    assert (published.iloc[-1]["when"], published.iloc[-1]["value"]) == ("30 September 2025", 17.1)
+    alt = after_report.caseload_alt(rows, "Peterborough")
+    assert "Family Support: 27 before and 20 after, undated" in alt
+    assert png_bytes(after_report.caseload_chart(rows, "Peterborough"))

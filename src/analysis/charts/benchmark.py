@@ -183,7 +183,7 @@ def trend_table(table: pd.DataFrame, authority: str) -> pd.DataFrame:
         ):
             hit = group[group["area_type"] == area_type]
             record[heading] = (
-                value_text(hit["value"].iloc[0], _symbol(hit["symbol"].iloc[0]), unit)
+                value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
                 if len(hit)
                 else "no median (fewer than 5 neighbours with a figure)"
                 if area_type == "neighbours_median"
@@ -194,7 +194,8 @@ def trend_table(table: pd.DataFrame, authority: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _symbol(s: object) -> str:
+def symbol_text(s: object) -> str:
+    """A symbol cell as text: an empty cell (read as NaN) is ""."""
     return s if isinstance(s, str) else ""
 
 
@@ -323,7 +324,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
                     "Measure": catalogue.get(metric).label,
                     "Year": str(int(r["time_period"])),
                     "Area": r["area_name"],
-                    "Value": value_text(r["value"], _symbol(r["symbol"]), unit),
+                    "Value": value_text(r["value"], symbol_text(r["symbol"]), unit),
                     "Rank (1 = lowest)": _rank(r),
                     "Quartile (1 = lowest)": ""
                     if pd.isna(r["quartile"])
@@ -336,7 +337,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
                     "Measure": catalogue.get(metric).label,
                     "Year": str(int(england["time_period"])),
                     "Area": "England",
-                    "Value": value_text(england["value"], _symbol(england["symbol"]), unit),
+                    "Value": value_text(england["value"], symbol_text(england["symbol"]), unit),
                     "Rank (1 = lowest)": "",
                     "Quartile (1 = lowest)": "",
                 }
@@ -359,13 +360,13 @@ def bar_alt_text(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> st
             continue
         unit = catalogue.get(metric).unit
         listed = "; ".join(
-            f"{r['area_name']} {value_text(r['value'], _symbol(r['symbol']), unit)}"
+            f"{r['area_name']} {value_text(r['value'], symbol_text(r['symbol']), unit)}"
             for _, r in rows.iterrows()
         )
         eng = (
             ""
             if england is None
-            else f" England: {value_text(england['value'], _symbol(england['symbol']), unit)}."
+            else f" England: {value_text(england['value'], symbol_text(england['symbol']), unit)}."
         )
         year = int(rows["time_period"].iloc[0])
         parts.append(f"{catalogue.get(metric).label}, {year}, lowest first: {listed}.{eng}")
@@ -373,7 +374,9 @@ def bar_alt_text(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> st
 
 
 def _at(row: pd.Series, unit: str) -> str:
-    return f"{value_text(row['value'], _symbol(row['symbol']), unit)} in {int(row['time_period'])}"
+    return (
+        f"{value_text(row['value'], symbol_text(row['symbol']), unit)} in {int(row['time_period'])}"
+    )
 
 
 def trend_alt_text(table: pd.DataFrame, authority: str) -> str:
@@ -394,137 +397,4 @@ def trend_alt_text(table: pd.DataFrame, authority: str) -> str:
             first, last = s.iloc[0], s.iloc[-1]
             said.append(f"{name} {_at(first, unit)} to {_at(last, unit)}")
         parts.append(f"{catalogue.get(metric).label}: {'; '.join(said)}.")
-    return " ".join(parts)
-
-
-def _midpoint(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
-    return start + (end - start) / 2
-
-
-def report_vs_census_rows(metrics: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """The council report's open CIN cases and the DfE's children in need at 31 March, as two
-    series with a date, value, source and what each counts."""
-    report = metrics[(metrics["metric"] == "open_cin_cases") & (metrics["scope"] == "service")]
-    report = report[report["period_start"].notna()]
-    census = table[(table["metric"] == "cin_count") & (table["area_type"] == "authority")]
-    rows = [
-        {
-            "series": "report",
-            "date": _midpoint(r["period_start"], r["period_end"]),
-            "period": r["period"],
-            "value": r["value"],
-            "symbol": "",
-            "counts": "open children in need cases (the council's management information)",
-            "source": f"{r['source']}, {r['source_ref']}",
-            "citation": f"{r['source']}, {r['source_ref']}",
-        }
-        for _, r in report.iterrows()
-    ]
-    rows += [
-        {
-            "series": "census",
-            "date": pd.Timestamp(int(r["time_period"]), 3, 31),
-            "period": f"31 March {int(r['time_period'])}",
-            "value": r["value"],
-            "symbol": _symbol(r["symbol"]),
-            "counts": "children in need at 31 March (DfE children in need census)",
-            "source": f"{r['source']}, {r['source_ref']}",
-            "citation": r["source"],
-        }
-        for _, r in census.iterrows()
-    ]
-    return pd.DataFrame(rows).sort_values(["series", "date"], ascending=[False, True])
-
-
-REPORT_LABEL = "Council report: open CIN cases (local management information)"
-CENSUS_LABEL = "DfE census: children in need at 31 March (national statistics)"
-
-
-def report_vs_census_chart(rows: pd.DataFrame, authority: str) -> Figure:
-    """The report's two figures and the census series, on one time axis, never joined."""
-    from matplotlib.dates import YearLocator
-    from matplotlib.figure import Figure
-
-    with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 5.2))
-        ax = fig.subplots()
-        for series, colour, marker, label in (
-            ("report", PALETTE[0], "s", REPORT_LABEL),
-            ("census", PALETTE[1], "o", CENSUS_LABEL),
-        ):
-            s = rows[rows["series"] == series]
-            # Each source is its own line: the two are never joined to each other.
-            ax.plot(s["date"], s["value"], marker=marker, color=colour, label=label)
-            for i, (_, r) in enumerate(s.iterrows()):
-                if series == "census" and 0 < i < len(s) - 1:
-                    continue  # the first and latest census years are labelled; the table has all
-                # The report's two points sit close: label the first on its left, the second
-                # on its right; census points above.
-                dx, ha = (
-                    ((-9, "right"), (9, "left"))[i % 2] if series == "report" else (0, "center")
-                )
-                if pd.notna(r["value"]):
-                    ax.annotate(
-                        f"{r['value']:,.0f}",
-                        (r["date"], r["value"]),
-                        textcoords="offset points",
-                        xytext=(dx, 0 if series == "report" else 8),
-                        ha=ha,
-                        va="center" if series == "report" else "bottom",
-                        fontsize=9,
-                    )
-        ax.set_ylim(bottom=0)  # counts start at zero
-        # Room on the left for the first label.
-        ax.set_xlim(left=rows["date"].min() - pd.Timedelta(days=270))
-        ax.set_ylabel("children / cases")
-        ax.xaxis.set_major_locator(YearLocator(2))
-        ax.legend(loc="lower left")
-        fig.suptitle(
-            f"{authority}: the cabinet report's open cases beside the DfE's census count",
-            x=0.01,
-            ha="left",
-        )
-        fig.text(
-            0.01,
-            0.005,
-            textwrap.fill(
-                f"Sources: {'; '.join(dict.fromkeys(rows['citation']))}. Different definitions "
-                "and collections: the two lines are not one series.",
-                int(MAX_WIDTH * 72 / 5.2),
-            ),
-            ha="left",
-            va="bottom",
-            fontsize=SOURCE_FONTSIZE,
-            color=MUTED,
-        )
-        fig.tight_layout(rect=(0, 0.06, 1, 0.97))
-    return fig
-
-
-def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind the report-and-census chart, with what each figure counts."""
-    return pd.DataFrame(
-        {
-            "Source": [REPORT_LABEL if s == "report" else CENSUS_LABEL for s in rows["series"]],
-            "Date": rows["period"],
-            "Counts": rows["counts"],
-            "Value": [
-                value_text(v, s, "count")
-                for v, s in zip(rows["value"], rows["symbol"], strict=True)
-            ],
-            "Reference": rows["source"],
-        }
-    ).reset_index(drop=True)
-
-
-def report_vs_census_alt(rows: pd.DataFrame, authority: str) -> str:
-    """Alt text for the report-and-census chart."""
-    parts = [f"Chart of {authority}'s children in need from two sources, drawn as separate lines."]
-    for series, label in (("report", REPORT_LABEL), ("census", CENSUS_LABEL)):
-        s = rows[rows["series"] == series]
-        listed = "; ".join(
-            f"{p} {value_text(v, sym, 'count')}"
-            for p, v, sym in zip(s["period"], s["value"], s["symbol"], strict=True)
-        )
-        parts.append(f"{label}: {listed}.")
     return " ".join(parts)
