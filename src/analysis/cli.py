@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "kpis": ("analysis.cases.kpis", "compute monthly KPIs from case-level extracts"),
     "synth": ("analysis.cases.synth", "write a synthetic case-level extract (made-up records)"),
+    "benchmark": (
+        "analysis.published.command",
+        "benchmark an authority against England, its region and its statistical neighbours",
+    ),
     "check-outputs": (
         "analysis.privacy.guard",
         "fail if notebooks or reports hold record-level (personal) data",

@@ -9,9 +9,10 @@ from pathlib import Path
 
 CATALOGUE_CSV = Path(__file__).with_name("metric_catalogue.csv")
 
-UNITS = ("count", "percent", "cases per worker", "GBP")
+UNITS = ("count", "percent", "cases per worker", "GBP", "per 10,000 children", "cases per FTE")
 DIRECTIONS = ("higher", "lower", "neither")
-SCOPE_KINDS = ("service", "team")
+# "area": a published statistic given per area (authority, region, England), not per team.
+SCOPE_KINDS = ("service", "team", "area")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,400 @@
+"""Benchmark charts: an authority against England, its region and its statistical neighbours."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
+from analysis.metrics import catalogue
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+COMPARATORS = ("authority", "region", "england", "neighbours_median")
+MEDIAN_NAME = "Statistical neighbours (median)"
+# Trends compare rates and percentages; a count compares sizes of authorities.
+TREND_METRICS = (
+    "cin_rate_per_10k",
+    "referral_rate_per_10k",
+    "rereferral_pct",
+    "cpp_rate_per_10k",
+    "cla_rate_per_10k",
+    "caseload_per_fte",
+    "agency_rate_fte",
+    "turnover_rate_fte",
+    "vacancy_rate_fte",
+)
+BAR_METRICS = ("cin_rate_per_10k", "cpp_rate_per_10k", "cla_rate_per_10k", "caseload_per_fte")
+WORKFORCE = ("caseload_per_fte", "agency_rate_fte", "turnover_rate_fte", "vacancy_rate_fte")
+SYMBOL_MEANING = {
+    "c": "suppressed",
+    "x": "not available",
+    "z": "not applicable",
+    "u": "low reliability",
+    "low": "rounds to zero",
+    "k": "suppressed",
+    ":": "not available",
+}
+NEIGHBOUR_COLOUR = "#6b8fb3"  # a paler blue for the neighbours' bars: 3.3:1 on white
+SOURCE_LINE = (
+    "Source: Department for Education, Explore Education Statistics (children in need, children "
+    "looked after, children's social work workforce); ONS mid-year estimates. Rates per 10,000 "
+    "children aged 0 to 17."
+)
+
+
+def _unit_suffix(unit: str) -> str:
+    return "%" if unit == "percent" else ""
+
+
+def value_text(value: float, symbol: str, unit: str) -> str:
+    """A value as a table shows it: "351.8", "18.4%", or the symbol and what it means."""
+    if symbol:
+        return f"{symbol} ({SYMBOL_MEANING.get(symbol, 'not given')})"
+    if pd.isna(value):
+        return ""
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}{_unit_suffix(unit)}"
+
+
+def series_name(area_type: str, area_name: str) -> str:
+    """The legend name of a row's series."""
+    return MEDIAN_NAME if area_type == "neighbours_median" else area_name
+
+
+def _title(metric: str) -> str:
+    label = catalogue.get(metric).label
+    return f"{label} (at 30 September)" if metric in WORKFORCE else label
+
+
+def trend_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows a trend chart draws: the four comparators, rates and percentages only."""
+    rows = table[table["area_type"].isin(COMPARATORS) & table["metric"].isin(TREND_METRICS)]
+    rows = rows.assign(
+        series=[
+            series_name(t, n) for t, n in zip(rows["area_type"], rows["area_name"], strict=True)
+        ],
+        panel=rows["metric"].map(_title),
+    )
+    return rows
+
+
+def _palette(rows: pd.DataFrame) -> tuple[list[str], dict[str, str], dict[str, object]]:
+    # Authority first and strongest; England black and dashed; region blue; median green.
+    colour = {"authority": PALETTE[1], "region": PALETTE[0], "england": PALETTE[4]}
+    colour["neighbours_median"] = PALETTE[2]
+    dash = {"authority": "", "region": (4, 1.5), "england": (2, 2), "neighbours_median": (6, 2)}
+    order, colours, dashes = [], {}, {}
+    for area_type in COMPARATORS:
+        names = rows.loc[rows["area_type"] == area_type, "series"].unique()
+        for name in names:
+            order.append(name)
+            colours[name] = colour[area_type]
+            dashes[name] = dash[area_type]
+    return order, colours, dashes
+
+
+def _source(fig: Figure, extra: str = "") -> None:
+    text = textwrap.fill(f"{SOURCE_LINE} {extra}".strip(), int(fig.get_figwidth() * 72 / 5.2))
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
+
+
+def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
+    """Small multiples, one per metric: the authority, its region, England and the neighbour
+    median over the years. A symbol leaves a gap; every point is marked."""
+    import seaborn as sns
+
+    rows = trend_rows(table)
+    order, colours, dashes = _palette(rows)
+    panels = [_title(m) for m in TREND_METRICS if m in set(rows["metric"])]
+    with house_style():
+        grid = sns.relplot(
+            data=rows,
+            x="time_period",
+            y="value",
+            hue="series",
+            style="series",
+            hue_order=order,
+            style_order=order,
+            palette=colours,
+            dashes=dashes,
+            markers=dict.fromkeys(order, "o"),
+            col="panel",
+            col_order=panels,
+            col_wrap=3,
+            kind="line",
+            height=2.9,
+            aspect=MAX_WIDTH / 3 / 2.9,
+            facet_kws={"sharey": False, "sharex": True},
+            markersize=5,
+            linewidth=1.8,
+        )
+        for (panel, ax), metric in zip(grid.axes_dict.items(), _metrics_of(panels), strict=True):
+            ax.set_title(textwrap.fill(panel, 40), loc="left", fontsize=10.5)
+            ax.set_ylim(bottom=0)  # rates and shares start at zero: no exaggerated changes
+            ax.set_xlabel("")
+            ax.set_ylabel(catalogue.get(metric).unit)
+            ax.xaxis.set_major_locator(_year_locator())
+        sns.move_legend(
+            grid, "upper left", bbox_to_anchor=(0.01, 0.985), ncol=4, title=None, frameon=False
+        )
+        fig = grid.figure
+        fig.suptitle(
+            f"{authority} beside its region, England and its statistical neighbours",
+            x=0.01,
+            y=1.0,
+            ha="left",
+        )
+        _source(fig, "Years to 31 March; workforce at 30 September.")
+        fig.tight_layout(rect=(0, 0.06, 1, 0.955))
+    return fig
+
+
+def _metrics_of(panels: list[str]) -> list[str]:
+    by_title = {_title(m): m for m in TREND_METRICS}
+    return [by_title[p] for p in panels]
+
+
+def _year_locator():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True, nbins=5)
+
+
+def trend_table(table: pd.DataFrame, authority: str) -> pd.DataFrame:
+    """The numbers behind the trend chart: one row per metric and year, a column per series."""
+    rows = trend_rows(table)
+    regions = rows.loc[rows["area_type"] == "region", "area_name"]
+    region = regions.iloc[0] if len(regions) else "Region"
+    out = []
+    for (metric, year), group in rows.groupby(["metric", "time_period"], sort=False):
+        unit = catalogue.get(metric).unit
+        record = {"Measure": catalogue.get(metric).label, "Year": str(year)}
+        for area_type, heading in (
+            ("authority", authority),
+            ("region", region),
+            ("england", "England"),
+            ("neighbours_median", "Neighbours' median"),
+        ):
+            hit = group[group["area_type"] == area_type]
+            record[heading] = (
+                value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
+                if len(hit)
+                else "no median (fewer than 5 neighbours with a figure)"
+                if area_type == "neighbours_median"
+                else ""
+            )
+        out.append(record)
+    # The table's rows are in catalogue order, then year: the groups come out in that order.
+    return pd.DataFrame(out)
+
+
+def symbol_text(s: object) -> str:
+    """A symbol cell as text: an empty cell (read as NaN) is ""."""
+    return s if isinstance(s, str) else ""
+
+
+def latest_rows(table: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The authority's and its neighbours' rows in the metric's latest year, lowest first, rows
+    with a symbol last; and England's row that year (None if it has none)."""
+    rows = table[(table["metric"] == metric) & table["area_type"].isin(["authority", "neighbour"])]
+    if rows.empty:
+        return rows, None
+    year = rows.loc[rows["area_type"] == "authority", "time_period"].max()
+    rows = rows[rows["time_period"] == year]
+    rows = rows.sort_values(["value", "area_name"], na_position="last", kind="stable")
+    england = table[
+        (table["metric"] == metric)
+        & (table["area_type"] == "england")
+        & (table["time_period"] == year)
+    ]
+    return rows, (england.iloc[0] if len(england) else None)
+
+
+def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) -> None:
+    import seaborn as sns
+
+    unit = catalogue.get(metric).unit
+    names = list(rows["area_name"])
+    is_authority = list(rows["area_type"] == "authority")
+    plotted = rows.assign(
+        value=rows["value"].fillna(0), who=["authority" if a else "neighbour" for a in is_authority]
+    )
+    sns.barplot(
+        data=plotted,
+        x="value",
+        y="area_name",
+        hue="who",
+        hue_order=["authority", "neighbour"],
+        palette={"authority": PALETTE[1], "neighbour": NEIGHBOUR_COLOUR},
+        order=names,
+        dodge=False,
+        legend=False,
+        ax=ax,
+        width=0.7,
+        saturation=1,
+    )
+    top = max(
+        [
+            *rows["value"].dropna(),
+            england["value"] if england is not None and pd.notna(england["value"]) else 0,
+            1,
+        ]
+    )
+    for i, (_, r) in enumerate(rows.iterrows()):
+        text = (
+            value_text(r["value"], "", unit)
+            if pd.notna(r["value"])
+            else f"{r['symbol']}: {SYMBOL_MEANING.get(r['symbol'], 'not given')}"
+        )
+        weight = "bold" if r["area_type"] == "authority" else "normal"
+        ax.text(
+            (r["value"] if pd.notna(r["value"]) else 0) + top * 0.01,
+            i,
+            text,
+            va="center",
+            ha="left",
+            fontsize=9,
+            fontweight=weight,
+            # A white box keeps the label readable where England's line crosses it.
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            zorder=4,
+        )
+    for label, authority in zip(ax.get_yticklabels(), is_authority, strict=True):
+        if authority:
+            label.set_fontweight("bold")
+    if england is not None and pd.notna(england["value"]):
+        ax.axvline(england["value"], color=PALETTE[4], linestyle=(0, (2, 2)), linewidth=1.4)
+        ax.text(
+            england["value"],
+            -0.75,
+            f"England {value_text(england['value'], '', unit)}",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    ax.set_xlim(0, top * 1.22)
+    ax.set_ylim(len(names) - 0.5, -1.3)
+    ax.set_xlabel(unit)
+    ax.set_ylabel("")
+    year = int(rows["time_period"].iloc[0])
+    ax.set_title(textwrap.fill(f"{_title(metric)}, {year}", 34), loc="left", fontsize=10.5)
+
+
+def latest_bar_chart(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> Figure:
+    """The latest year's value for the authority and each of its neighbours, sorted, the
+    authority highlighted and England marked, one panel per metric."""
+    from matplotlib.figure import Figure
+
+    metrics = [m for m in metrics if not latest_rows(table, m)[0].empty]
+    cols = 2
+    n_rows = (len(metrics) + cols - 1) // cols
+    with house_style():
+        fig = Figure(figsize=(MAX_WIDTH, 0.6 + 4.1 * n_rows))
+        axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
+        for ax, metric in zip(axes, metrics, strict=False):
+            rows, england = latest_rows(table, metric)
+            _bars(ax, metric, rows, england)
+        for ax in axes[len(metrics) :]:
+            ax.set_visible(False)
+        fig.suptitle(
+            f"{authority} and its ten statistical neighbours, latest year (dashed line: England)",
+            x=0.01,
+            ha="left",
+        )
+        _source(fig)
+        fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return fig
+
+
+def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
+    """The numbers behind the bar chart: each area's latest value, rank and quartile."""
+    out = []
+    for metric in metrics:
+        rows, england = latest_rows(table, metric)
+        unit = catalogue.get(metric).unit
+        for _, r in rows.iterrows():
+            out.append(
+                {
+                    "Measure": catalogue.get(metric).label,
+                    "Year": str(int(r["time_period"])),
+                    "Area": r["area_name"],
+                    "Value": value_text(r["value"], symbol_text(r["symbol"]), unit),
+                    "Rank (1 = lowest)": _rank(r),
+                    "Quartile (1 = lowest)": ""
+                    if pd.isna(r["quartile"])
+                    else str(int(r["quartile"])),
+                }
+            )
+        if england is not None:
+            out.append(
+                {
+                    "Measure": catalogue.get(metric).label,
+                    "Year": str(int(england["time_period"])),
+                    "Area": "England",
+                    "Value": value_text(england["value"], symbol_text(england["symbol"]), unit),
+                    "Rank (1 = lowest)": "",
+                    "Quartile (1 = lowest)": "",
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def _rank(r: pd.Series) -> str:
+    if pd.isna(r["rank"]):
+        return ""
+    return f"{int(r['rank'])} of {int(r['ranked_of'])}"
+
+
+def bar_alt_text(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> str:
+    """Alt text for the bar chart: per metric, the areas in order with their values."""
+    parts = [f"Bar charts of {authority} and its ten statistical neighbours in the latest year."]
+    for metric in metrics:
+        rows, england = latest_rows(table, metric)
+        if rows.empty:
+            continue
+        unit = catalogue.get(metric).unit
+        listed = "; ".join(
+            f"{r['area_name']} {value_text(r['value'], symbol_text(r['symbol']), unit)}"
+            for _, r in rows.iterrows()
+        )
+        eng = (
+            ""
+            if england is None
+            else f" England: {value_text(england['value'], symbol_text(england['symbol']), unit)}."
+        )
+        year = int(rows["time_period"].iloc[0])
+        parts.append(f"{catalogue.get(metric).label}, {year}, lowest first: {listed}.{eng}")
+    return " ".join(parts)
+
+
+def _at(row: pd.Series, unit: str) -> str:
+    return (
+        f"{value_text(row['value'], symbol_text(row['symbol']), unit)} in {int(row['time_period'])}"
+    )
+
+
+def trend_alt_text(table: pd.DataFrame, authority: str) -> str:
+    """Alt text for the trends: per metric, each series' first and latest values."""
+    rows = trend_rows(table)
+    parts = [
+        f"Line charts, one per measure, of {authority}, its region, England and the median of "
+        "its statistical neighbours, by year."
+    ]
+    for metric in TREND_METRICS:
+        mine = rows[rows["metric"] == metric]
+        if mine.empty:
+            continue
+        unit = catalogue.get(metric).unit
+        said = []
+        for name, s in mine.groupby("series", sort=False):
+            s = s.sort_values("time_period")
+            first, last = s.iloc[0], s.iloc[-1]
+            said.append(f"{name} {_at(first, unit)} to {_at(last, unit)}")
+        parts.append(f"{catalogue.get(metric).label}: {'; '.join(said)}.")
+    return " ".join(parts)

@@ -1,0 +1,1 @@
+"""Published statistics: the DfE's EES tables for every English authority, and benchmarks."""
