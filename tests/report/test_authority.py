@@ -27,6 +27,14 @@ def test_another_authority_gets_none_of_peterboroughs_pages_and_nothing_is_writt
     assert not tmp_path.joinpath("reports").exists() and list(tmp_path.iterdir()) == []
 
 
+def test_for_another_authority_only_the_benchmark_page_is_built() -> None:
+    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    every = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    assert runner.honest_notebooks(layout, every, "Luton") == [
+        config.NOTEBOOKS / "05_benchmark.ipynb"
+    ]
+
+
 def test_the_authority_is_matched_whatever_its_case() -> None:
     layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
     assert len(OWN) == 4

@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from analysis.errors import UsageError
 from analysis.published.read import Published
 from analysis.published.schema import LOCAL_AUTHORITY, NEIGHBOUR_FILES
 
@@ -26,13 +27,6 @@ class Authority:
     region_code: str
     region_name: str
     years: tuple[int, ...]  # years to 31 March with a row in table B1
-
-
-def _usage_error(message: str) -> Exception:
-    """A UsageError (exit status 2), imported late: it is moving from analysis.cli."""
-    from analysis.cli import UsageError
-
-    return UsageError(message)
 
 
 def _normal(text: str) -> str:
@@ -81,7 +75,7 @@ def find(query: str, known: dict[str, Authority]) -> Authority:
         return matches[0]
     if matches:
         codes = ", ".join(f"{a.code} ({a.name})" for a in matches)
-        raise _usage_error(f"'{query}' names several authorities: give a code, one of {codes}")
+        raise UsageError(f"'{query}' names several authorities: give a code, one of {codes}")
     names = sorted({a.name for a in known.values()})
     by_normal = {_normal(n): n for n in names}
     near = difflib.get_close_matches(_normal(text), list(by_normal), n=3, cutoff=0.6)
@@ -90,19 +84,19 @@ def find(query: str, known: dict[str, Authority]) -> Authority:
         if near
         else "give a name as the DfE writes it, an old code such as 874 or a code such as E06000031"
     )
-    raise _usage_error(f"no English local authority called '{query}': {hint}")
+    raise UsageError(f"no English local authority called '{query}': {hint}")
 
 
 def neighbour_codes(authority: Authority, published: Published, model: str = "2025") -> list[str]:
     """The authority's ten statistical neighbours' old codes, closest first, in that model."""
     if model not in MODELS:
-        raise _usage_error(f"--neighbours must be one of {', '.join(MODELS)}, not '{model}'")
+        raise UsageError(f"--neighbours must be one of {', '.join(MODELS)}, not '{model}'")
     spec = NEIGHBOUR_FILES[model]
     table = published.neighbours[model]
     row = table[table[spec.code] == authority.code]
     if row.empty:
         other = [m for m in MODELS if m != model]
-        raise _usage_error(
+        raise UsageError(
             f"{authority.name} ({authority.code}) has no statistical neighbours in the "
             f"{spec.publication} ({spec.name}); try --neighbours {' or '.join(other)}"
         )

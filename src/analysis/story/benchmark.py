@@ -1,4 +1,5 @@
-"""The words of a benchmark page, generated from the benchmark table; names from data escaped."""
+"""The words of a benchmark page, generated from the benchmark table (plain text: notebooks
+display it with story.formatting.markdown, which escapes what data hold)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,6 @@ BETTER = {
     "higher": "higher",
     "neither": "neither (higher or lower is not simply better)",
 }
-
-
-def esc(text: object) -> str:
-    """Text from data as it may enter Markdown: HTML-escaped, so a name is shown, never run."""
-    return html.escape(str(text))
 
 
 def _symbol(s: object) -> str:
@@ -54,7 +50,7 @@ def _compare(mine: float, other: float) -> str:
 def finding(table: pd.DataFrame, authority: str) -> str:
     """The headline: the latest children in need rate beside England's and the neighbours'."""
     rows = latest(table, "cin_rate_per_10k")
-    name = esc(authority)
+    name = str(authority)
     me = rows.get("authority")
     if me is None:
         return f"The DfE publishes no children in need figures for {name}."
@@ -62,7 +58,7 @@ def finding(table: pd.DataFrame, authority: str) -> str:
     if pd.isna(me["value"]):
         return (
             f"The DfE does not publish {name}'s children in need rate for {year}: "
-            f"{esc(_show(me, unit))}."
+            f"{_show(me, unit)!s}."
         )
     text = f"At 31 March {year}, {name} had {_show(me, unit)} children in need per 10,000 children"
     comparisons = []
@@ -117,12 +113,12 @@ def table_html(frame: pd.DataFrame, caption: str) -> str:
     """A table as accessible HTML: escaped cells and a caption naming it."""
     body = frame.to_html(index=False, border=0, escape=True, classes="chart-data")
     head, rest = body.split(">", 1)
-    return f"{head}>\n  <caption>{esc(caption)}</caption>{rest}"
+    return f"{head}>\n  <caption>{html.escape(caption)}</caption>{rest}"
 
 
 def coverage_text(page: Page) -> str:
     """Why a series starts late or is missing, which figures are symbols, and the neighbours."""
-    name = esc(page.authority.name)
+    name = str(page.authority.name)
     table = page.table
     parts = []
     first = page.authority.years[0]
@@ -135,24 +131,23 @@ def coverage_text(page: Page) -> str:
         )
     if page.joint_workforce:
         parts.append(
-            f"The DfE publishes one workforce return for {esc(page.joint_workforce)} together. "
+            f"The DfE publishes one workforce return for {page.joint_workforce!s} together. "
             f"A joint figure is not {name}'s own, so no workforce figures are shown for it."
         )
     mine = table[table["area_type"] == "authority"]
     symbols = mine[mine["symbol"].fillna("") != ""]
     if len(symbols):
         kinds = ", ".join(
-            f"{esc(s)} ({SYMBOL_MEANING.get(s, 'not given')})"
-            for s in sorted(set(symbols["symbol"]))
+            f"{s!s} ({SYMBOL_MEANING.get(s, 'not given')})" for s in sorted(set(symbols["symbol"]))
         )
         parts.append(
             f"{len(symbols)} of {name}'s {len(mine)} figures are published as symbols, not "
             f"numbers: {kinds}. They are shown as symbols, never as 0, and leave gaps in lines."
         )
     neighbours = table[table["area_type"] == "neighbour"]
-    names = ", ".join(esc(n) for n in dict.fromkeys(neighbours["area_name"]))
+    names = ", ".join(str(n) for n in dict.fromkeys(neighbours["area_name"]))
     parts.append(
-        f"Statistical neighbours (the DfE's {esc(page.model)} model), closest first: {names}. "
+        f"Statistical neighbours (the DfE's {page.model!s} model), closest first: {names}. "
         "Their median uses the neighbours with a figure that year, and is left out when fewer "
         "than five have one. Rates per 10,000 children divide a count at 31 March by the ONS "
         "estimate of children aged 0 to 17 at the mid-year before."
@@ -168,8 +163,7 @@ def report_vs_census_text(metrics: pd.DataFrame, table: pd.DataFrame) -> str:
     census = table[(table["metric"] == "cin_count") & (table["area_type"] == "authority")]
     census = census[census["value"].notna()].sort_values("time_period")
     counts = [
-        f"{value_text(r['value'], '', 'count')} {esc(when(r['period']))}"
-        for _, r in report.iterrows()
+        f"{value_text(r['value'], '', 'count')} {when(r['period'])!s}" for _, r in report.iterrows()
     ]
     if not counts:
         return "The metric table holds none of the cabinet report's open children in need cases."
@@ -197,7 +191,7 @@ def report_vs_census_text(metrics: pd.DataFrame, table: pd.DataFrame) -> str:
             by_period = dict(zip(rows["period"], rows["value"], strict=True))
             if {"before (undated)", "after (undated)"} <= set(by_period):
                 teams.append(
-                    f"{esc(team)} {by_period['before (undated)']:.0f} to "
+                    f"{team!s} {by_period['before (undated)']:.0f} to "
                     f"{by_period['after (undated)']:.0f}"
                 )
         a, b = published.iloc[0], published.iloc[-1]
