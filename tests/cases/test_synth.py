@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.cases import extract, kpis, synth
+from analysis.cases import extract, kpi_table, synth
 from analysis.cli import main
 
 # (metric, period, cabinet report figure); tolerance: 5% or 5 cases, whichever is larger.
@@ -36,7 +36,7 @@ def default_extract(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def table(default_extract) -> pd.DataFrame:
-    return kpis.compute(extract.read_extract(default_extract))
+    return kpi_table.compute(extract.read_extract(default_extract))
 
 
 def value(table: pd.DataFrame, metric: str, period: str, scope: str = "service") -> float:
@@ -68,7 +68,9 @@ def test_other_seeds_give_the_same_story():
     other = synth.generate(seed=99)
     assert not other.assessments.equals(synth.generate(seed=2012).assessments)
     frames = (other.assessments, other.episodes)
-    table = kpis.kpi_table(*(_table(f, s) for f, s in zip(frames, extract.SCHEMAS, strict=True)))
+    table = kpi_table.kpi_table(
+        *(_table(f, s) for f, s in zip(frames, extract.SCHEMAS, strict=True))
+    )
     for metric, period, expected in HEADLINES:
         assert close_enough(value(table, metric, period), expected), (metric, period)
 
