@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from analysis.errors import DataError
+from analysis.errors import DataError, UsageError
 
 # command -> (module, one-line help). Modules are imported only when their command runs, so a
 # quick command never pays for papermill or matplotlib.
@@ -28,10 +28,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "fail if notebooks or reports hold record-level (personal) data",
     ),
 }
-
-
-class UsageError(Exception):
-    """A wrong argument or parameter: reported plainly, exit status 2."""
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

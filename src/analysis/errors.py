@@ -35,3 +35,7 @@ class DataError(Exception):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class UsageError(Exception):
+    """A wrong argument or parameter: reported plainly, exit status 2."""

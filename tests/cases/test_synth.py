@@ -75,11 +75,11 @@ def test_other_seeds_give_the_same_story():
         assert close_enough(value(table, metric, period), expected), (metric, period)
 
 
-def _table(frame: pd.DataFrame, schema: extract.Schema) -> extract.Table:
+def _table(frame: pd.DataFrame, schema: extract.Schema) -> extract.ExtractFile:
     rows = frame.copy()
     for col in (schema.start, schema.end):
         rows[col] = pd.to_datetime(rows[col].replace("", None))
-    return extract.Table(schema=schema, sha256="0" * 64, rows=rows, rows_read=len(rows))
+    return extract.ExtractFile(schema=schema, sha256="0" * 64, rows=rows, rows_read=len(rows))
 
 
 def test_same_seed_same_bytes(default_extract, tmp_path):

@@ -75,7 +75,7 @@ def test_deadline_day_is_on_time_and_the_next_working_day_is_late():
     start = d("2011-12-20")
     due = workdays.deadline(start, 10)
     assert workdays.working_days_taken(start, due)[0] == 10
-    next_day = np.busday_offset(due, 1, busdaycal=workdays.calendar(2011, 2012))
+    next_day = np.busday_offset(due, 1, busdaycal=workdays.working_calendar(2011, 2012))
     assert workdays.working_days_taken(start, next_day)[0] == 11
 
 

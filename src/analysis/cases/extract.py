@@ -68,7 +68,7 @@ SCHEMAS: tuple[Schema, ...] = (ASSESSMENTS, EPISODES)
 
 
 @dataclass
-class Table:
+class ExtractFile:
     """One validated extract file."""
 
     schema: Schema
@@ -87,12 +87,12 @@ class Table:
 class Extract:
     """Both files of one extract."""
 
-    assessments: Table
-    episodes: Table
+    assessments: ExtractFile
+    episodes: ExtractFile
 
     @property
-    def tables(self) -> tuple[Table, Table]:
-        """The two tables, assessments first."""
+    def files(self) -> tuple[ExtractFile, ExtractFile]:
+        """The two files, assessments first."""
         return (self.assessments, self.episodes)
 
 
@@ -105,7 +105,7 @@ def read_extract(folder: Path, quarantine: bool = False) -> Extract:
     results = []
     problems: list[Problem] = []
     for schema in SCHEMAS:
-        table, found = read_table(folder / schema.file, schema)
+        table, found = read_file(folder / schema.file, schema)
         results.append(table)
         if table is None or not quarantine:
             problems.extend(found)
@@ -114,7 +114,7 @@ def read_extract(folder: Path, quarantine: bool = False) -> Extract:
     return Extract(assessments=results[0], episodes=results[1])
 
 
-def read_table(path: Path, schema: Schema) -> tuple[Table | None, list[Problem]]:
+def read_file(path: Path, schema: Schema) -> tuple[ExtractFile | None, list[Problem]]:
     """One file: its good rows and rejects, and every problem found (None if unreadable)."""
     file = schema.file
     try:
@@ -147,7 +147,7 @@ def read_table(path: Path, schema: Schema) -> tuple[Table | None, list[Problem]]
     bad = np.zeros(len(raw), dtype=bool)
     if issues:
         bad[[i for i, _, _ in issues]] = True
-    table = Table(
+    table = ExtractFile(
         schema=schema,
         sha256=digest,
         rows=typed.loc[~bad].reset_index(drop=True) if bad.any() else typed,
@@ -262,6 +262,6 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     return [*problems[:MAX_LISTED], note]
 
 
-def rejects_text(table: Table) -> str:
+def rejects_text(table: ExtractFile) -> str:
     """The table's rejects as CSV text (line, the columns as read, reason), for quarantine."""
     return table.rejects.to_csv(index=False, lineterminator="\n")

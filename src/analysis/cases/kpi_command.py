@@ -14,7 +14,10 @@ from analysis.atomic import write_text
 from analysis.cases import workdays
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
+from analysis.config import relative_to_root, resolve
+from analysis.errors import UsageError
 from analysis.metrics import tidy
+from analysis.privacy import disclosure
 
 RUN_FILE = "kpis_run.json"  # what went in: files, hashes, rows used and quarantined
 
@@ -61,10 +64,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the extract, compute the monthly KPIs and write OUT/metrics.csv."""
-    from analysis.cli import UsageError
-    from analysis.config import relative_to_root, resolve
-    from analysis.privacy import disclosure
-
     cases, out = resolve(args.cases), resolve(args.out)
     if (args.threshold is not None or args.protect_differences) and not args.publish:
         raise UsageError("--threshold and --protect-differences only apply with --publish")
@@ -81,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--from/--to must be months like 2012-04 ({exc})") from None
 
     extract = read_extract(cases, quarantine=args.quarantine)
-    for table in extract.tables:
+    for table in extract.files:
         rejects = out / f"{Path(table.name).stem}.rejects.csv"
         if args.quarantine:
             write_text(rejects, rejects_text(table))
@@ -123,7 +122,7 @@ def run_record(
                 "rows_quarantined": len(t.rejects),
                 "rejects_file": f"{Path(t.name).stem}.rejects.csv" if args.quarantine else None,
             }
-            for t in extract.tables
+            for t in extract.files
         ],
         "timescales_working_days": dict(timescales),
         "published": bool(args.publish),

@@ -32,7 +32,7 @@ from analysis.cases.counting import (
     open_at_month_ends,
     overdue_at_month_ends,
 )
-from analysis.cases.extract import ASSESSMENT_TYPES, Extract, Table
+from analysis.cases.extract import ASSESSMENT_TYPES, Extract, ExtractFile
 from analysis.metrics import catalogue, tidy
 
 
@@ -69,8 +69,8 @@ def compute(
 
 
 def kpi_table(
-    assessments: Table,
-    episodes: Table,
+    assessments: ExtractFile,
+    episodes: ExtractFile,
     timescales: Mapping[str, int] = workdays.TIMESCALES,
     first: np.datetime64 | None = None,
     last: np.datetime64 | None = None,
@@ -95,10 +95,10 @@ def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _assessment_rows(
-    a: pd.DataFrame, ends: np.ndarray, timescales: Mapping[str, int], table: Table
+    a: pd.DataFrame, ends: np.ndarray, timescales: Mapping[str, int], table: ExtractFile
 ) -> list[pd.DataFrame]:
     start, completed = _dates(a, "start_date"), _dates(a, "completed_date")
-    cal = workdays.calendar_for(start, completed, ends)
+    cal = workdays.working_calendar_for(start, completed, ends)
     types = a["assessment_type"].to_numpy()
     parts = []
     for kind in ASSESSMENT_TYPES:
@@ -123,7 +123,7 @@ def _assessment_rows(
     return parts
 
 
-def _episode_rows(e: pd.DataFrame, ends: np.ndarray, table: Table) -> list[pd.DataFrame]:
+def _episode_rows(e: pd.DataFrame, ends: np.ndarray, table: ExtractFile) -> list[pd.DataFrame]:
     start, end = _dates(e, "start_date"), _dates(e, "end_date")
     src = (table.name, f"sha256:{table.sha256}")
     parts = [_rows("open_cin_cases", ends, open_at_month_ends(start, end, ends), src)]

@@ -28,6 +28,8 @@ from analysis.cases import workdays
 from analysis.cases.extract import ASSESSMENTS, EPISODES
 from analysis.cases.synthetic_files import Synthetic, write
 from analysis.cases.synthetic_files import is_synthetic as is_synthetic  # re-exported
+from analysis.config import relative_to_root, resolve
+from analysis.errors import UsageError
 
 FIRST_MONTH = np.datetime64("2009-04", "M")
 LAST_MONTH = np.datetime64("2014-03", "M")
@@ -86,9 +88,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the synthetic extract and its README."""
-    from analysis.cli import UsageError
-    from analysis.config import relative_to_root, resolve
-
     if args.rows is not None and args.rows < 1000:
         raise UsageError(f"--rows must be at least 1000, not {args.rows}")
     out = resolve(args.out)
@@ -115,7 +114,7 @@ class _Months:
         self.n = len(self.months)
         self.first_day = self.months.astype("datetime64[D]")
         self.last_day = (self.months + 1).astype("datetime64[D]") - 1
-        self.cal = workdays.calendar(2006, 2015)
+        self.cal = workdays.working_calendar(2006, 2015)
 
     def random_days(
         self, rng: np.random.Generator, month: np.ndarray, working: bool = True

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.atomic import write_text
 from analysis.cases.extract import ASSESSMENTS, EPISODES
+from analysis.config import resolve
 
 
 @dataclass
@@ -53,7 +54,5 @@ def write(extract: Synthetic, out: Path) -> None:
 
 def is_synthetic(folder: str | Path) -> bool:
     """True when an extract folder holds the README.txt that `analysis synth` writes."""
-    from analysis.config import resolve
-
     readme = resolve(folder) / "README.txt"
     return readme.is_file() and readme.read_text(encoding="utf-8").startswith("SYNTHETIC DATA")

@@ -34,19 +34,19 @@ def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
 
 
 @cache
-def calendar(first_year: int, last_year: int) -> np.busdaycalendar:
+def working_calendar(first_year: int, last_year: int) -> np.busdaycalendar:
     """A Monday-to-Friday calendar without England and Wales bank holidays for those years."""
     return np.busdaycalendar(weekmask=WEEKMASK, holidays=bank_holidays(first_year, last_year))
 
 
-def calendar_for(*dates: np.ndarray) -> np.busdaycalendar:
+def working_calendar_for(*dates: np.ndarray) -> np.busdaycalendar:
     """A calendar covering every year in the given date arrays, plus a year either side."""
     years = [_years(np.asarray(d, dtype="datetime64[D]")) for d in dates]
     years = [y for y in years if y is not None]
     if not years:
-        return calendar(2000, 2000)
+        return working_calendar(2000, 2000)
     # A year either side: deadlines run past the last date and weekend starts roll back.
-    return calendar(min(y[0] for y in years) - 1, max(y[1] for y in years) + 1)
+    return working_calendar(min(y[0] for y in years) - 1, max(y[1] for y in years) + 1)
 
 
 def _years(days: np.ndarray) -> tuple[int, int] | None:
@@ -68,7 +68,7 @@ def working_days_taken(
     """
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.asarray(end, dtype="datetime64[D]")
-    cal = cal or calendar_for(start, end)
+    cal = cal or working_calendar_for(start, end)
     known = ~(np.isnat(start) | np.isnat(end))
     out = np.full(start.shape, -1, dtype=np.int64)
     # busday_count counts [begin, end): shifting both by a day gives (start, end].
@@ -85,5 +85,5 @@ def deadline(
     that the first working day after a Saturday referral is the Monday, as it should be.
     """
     start = np.asarray(start, dtype="datetime64[D]")
-    cal = cal or calendar_for(start)
+    cal = cal or working_calendar_for(start)
     return np.busday_offset(start, days, roll="backward", busdaycal=cal)

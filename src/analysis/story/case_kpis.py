@@ -9,6 +9,9 @@ import pandas as pd
 
 from analysis.cases.extract import read_extract
 from analysis.cases.kpi_table import compute, month_labels
+from analysis.config import resolve
+from analysis.privacy import disclosure
+from analysis.story.formatting import fmt_value
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
 STORY_BEFORE, STORY_AFTER = np.datetime64("2011-12", "M"), np.datetime64("2012-04", "M")
@@ -17,9 +20,6 @@ CHART_FROM, CHART_TO = np.datetime64("2011-04", "M"), np.datetime64("2012-09", "
 
 def monthly_kpis(extract_dir: str | Path, threshold: int | None = None) -> pd.DataFrame:
     """The KPIs of an extract folder with disclosure control applied, as a notebook shows them."""
-    from analysis.config import resolve
-    from analysis.privacy import disclosure
-
     table = compute(read_extract(resolve(extract_dir)))
     table = disclosure.suppress(table, threshold or disclosure.DEFAULT_THRESHOLD)
     return table.drop(columns="numerator")
@@ -53,8 +53,6 @@ def team_panels(table: pd.DataFrame, metric: str) -> tuple[list[str], list[pd.Da
 
 
 def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
-    from analysis.story.formatting import fmt_value
-
     rows = table[
         (table["metric"] == metric)
         & (table["scope"] == "service")
