@@ -11,12 +11,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.atomic import write_text
-from analysis.cases import workdays
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
 from analysis.config import relative_to_root, resolve
 from analysis.errors import UsageError
-from analysis.metrics import tidy
+from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
 
 RUN_FILE = "kpis_run.json"  # what went in: files, hashes, rows used and quarantined
@@ -53,12 +52,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--from", dest="first", help="first month, YYYY-MM (default: the data's)")
     parser.add_argument("--to", dest="last", help="last month, YYYY-MM (default: the data's)")
-    for kind, days in workdays.TIMESCALES.items():
+    for kind, days in catalogue.timescales().items():
         parser.add_argument(
             f"--{kind}-days",
             type=int,
             default=days,
-            help=f"timescale for {kind} assessments in working days (default {days})",
+            help=f"timescale for {kind} assessments in working days (default {days}, the "
+            "catalogue's)",
         )
 
 
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     threshold = disclosure.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if threshold < 1:
         raise UsageError(f"--threshold must be at least 1, not {threshold}")
-    timescales = {k: getattr(args, f"{k}_days") for k in workdays.TIMESCALES}
+    timescales = {k: getattr(args, f"{k}_days") for k in catalogue.timescales()}
     if min(timescales.values()) < 1:
         raise UsageError("timescales must be at least 1 working day")
     try:
@@ -111,7 +111,11 @@ def run_record(
     threshold: int,
     table: pd.DataFrame,
 ) -> str:
-    """A JSON note of what went into metrics.csv, so quarantined rows are never invisible."""
+    """A JSON note of what went into metrics.csv, so quarantined rows are never invisible.
+
+    It also says what each metric written means under the timescales used: a run with
+    --initial-days 12 labels its initial assessment metrics "within 12 working days".
+    """
     record = {
         "extracts": [
             {
@@ -125,6 +129,11 @@ def run_record(
             for t in extract.files
         ],
         "timescales_working_days": dict(timescales),
+        "metrics": {
+            m: {"label": metric.label, "definition": metric.definition}
+            for m in sorted(table["metric"].unique())
+            for metric in [catalogue.get(m, timescales)]
+        },
         "published": bool(args.publish),
         "suppression_threshold": threshold if args.publish else None,
         "differences_protected": bool(args.publish and args.protect_differences),

@@ -1,7 +1,8 @@
 """Monthly KPIs from case-level records: timeliness, overdue backlogs, open CIN cases, caseloads.
 
-The rules follow Working Together to Safeguard Children (2010) for the timescales (see
-analysis.workdays) and the children in need census guidance for what counts as open:
+The rules follow Working Together to Safeguard Children (2010) for the timescales (held in
+the metric catalogue; working days are counted by analysis.cases.workdays) and the children in
+need census guidance for what counts as open:
 
 - on time: an assessment whose working days taken are at most its timescale; for each month,
   of the assessments completed in it, the count completed, the count on time and the share;
@@ -54,11 +55,16 @@ def default_months(extract_rows: tuple[pd.DataFrame, pd.DataFrame]) -> tuple:
 
 def compute(
     extract: Extract,
-    timescales: Mapping[str, int] = workdays.TIMESCALES,
+    timescales: Mapping[str, int] | None = None,
     first: np.datetime64 | None = None,
     last: np.datetime64 | None = None,
 ) -> pd.DataFrame:
-    """The monthly KPIs of a validated extract as a tidy table (plus an internal numerator)."""
+    """The monthly KPIs of a validated extract as a tidy table (plus internal columns).
+
+    Two columns are never written: `numerator` (the count behind a rate or ratio, for
+    disclosure control) and `timescale_working_days` (the timescale an assessment metric was
+    counted against, so that labels and words name the timescale in force).
+    """
     return kpi_table(
         extract.assessments,
         extract.episodes,
@@ -71,11 +77,15 @@ def compute(
 def kpi_table(
     assessments: ExtractFile,
     episodes: ExtractFile,
-    timescales: Mapping[str, int] = workdays.TIMESCALES,
+    timescales: Mapping[str, int] | None = None,
     first: np.datetime64 | None = None,
     last: np.datetime64 | None = None,
 ) -> pd.DataFrame:
-    """Assessment and episode KPIs for every month from `first` to `last` (default: the data's)."""
+    """Assessment and episode KPIs for every month from `first` to `last` (default: the data's).
+
+    `timescales` (assessment type -> working days) overrides the catalogue's for the types named.
+    """
+    timescales = in_force(timescales)
     a, e = assessments.rows, episodes.rows
     data_first, data_last = default_months((a, e))
     first = first if first is not None else data_first
@@ -88,6 +98,11 @@ def kpi_table(
         *_episode_rows(e, ends, episodes),
     ]
     return _frame(parts)
+
+
+def in_force(timescales: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The catalogue's timescales, with those given taking their place."""
+    return {**catalogue.timescales(), **(timescales or {})}
 
 
 def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -115,10 +130,12 @@ def _assessment_rows(
             pct = np.round(100.0 * timely / done, 1)
         src = (table.name, f"sha256:{table.sha256}")
         parts += [
-            _rows(f"{kind}_assessments_completed", ends, done, src),
-            _rows(f"{kind}_assessments_on_time", ends, timely, src),
-            _rows(f"{kind}_assessments_on_time_pct", ends, pct, src, den=done, num=timely),
-            _rows(f"{kind}_assessments_overdue", ends, overdue, src),
+            _rows(f"{kind}_assessments_completed", ends, done, src, days=days),
+            _rows(f"{kind}_assessments_on_time", ends, timely, src, days=days),
+            _rows(
+                f"{kind}_assessments_on_time_pct", ends, pct, src, den=done, num=timely, days=days
+            ),
+            _rows(f"{kind}_assessments_overdue", ends, overdue, src, days=days),
         ]
     return parts
 
@@ -151,6 +168,7 @@ def _rows(
     scope: str = "service",
     den: np.ndarray | None = None,
     num: np.ndarray | None = None,
+    days: int | None = None,
 ) -> pd.DataFrame:
     """One metric's monthly rows; months where the value is undefined (0 of 0) are left out."""
     values = np.asarray(values, dtype=float)
@@ -170,6 +188,8 @@ def _rows(
             "source_ref": source[1],
             # Not written: the count behind a rate or ratio, for disclosure control.
             "numerator": np.nan if num is None else np.asarray(num, dtype=float),
+            # Not written: the timescale the rules used, for the labels and words.
+            tidy.TIMESCALE: np.nan if days is None else float(days),
         }
     )
     return frame[np.isfinite(values)]
@@ -177,5 +197,5 @@ def _rows(
 
 def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame(columns=[*tidy.COLUMNS, "numerator"])
+        return pd.DataFrame(columns=[*tidy.COLUMNS, "numerator", tidy.TIMESCALE])
     return pd.concat(parts, ignore_index=True)

@@ -30,6 +30,7 @@ from analysis.cases.synthetic_files import Synthetic, write
 from analysis.cases.synthetic_files import is_synthetic as is_synthetic  # re-exported
 from analysis.config import relative_to_root, resolve
 from analysis.errors import UsageError
+from analysis.metrics import catalogue
 
 FIRST_MONTH = np.datetime64("2009-04", "M")
 LAST_MONTH = np.datetime64("2014-03", "M")
@@ -142,7 +143,7 @@ def generate(seed: int = DEFAULT_SEED, rows: int | None = None) -> Synthetic:
         ("initial", INITIAL_STARTS, INITIAL_ON_TIME, INITIAL_BACKLOG),
         ("core", CORE_STARTS, CORE_ON_TIME, CORE_BACKLOG),
     ):
-        days = workdays.TIMESCALES[kind]
+        days = catalogue.timescales()[kind]
         flow = _flow(
             rng, m, kind, days, _path(starts, m.months) * scale_a, _path(on_time, m.months)
         )

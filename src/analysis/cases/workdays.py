@@ -4,7 +4,8 @@ Working Together to Safeguard Children (2010) set the timescales that applied in
 initial assessment within 10 working days of the referral and a core assessment within 35
 working days of its start. The single assessment that replaced both in
 Working Together 2013 allowed up to 45 working days. The children in need census guidance
-counts these in working days: Monday to Friday, less England and Wales bank holidays.
+counts these in working days: Monday to Friday, less England and Wales bank holidays. The
+timescales themselves are held in one place, the metric catalogue (catalogue.timescales()).
 
 Bank holidays come from the `holidays` package (GB, subdivision England), which includes the
 one-off days (29 April 2011, 5 June 2012) and the substitute days when a holiday falls at a
@@ -18,8 +19,6 @@ from functools import cache
 
 import numpy as np
 
-# Working Together 2010 (initial, core) and 2013 (single); callers may override.
-TIMESCALES: dict[str, int] = {"initial": 10, "core": 35, "single": 45}
 WEEKMASK = "1111100"  # Monday to Friday
 _DAY = np.timedelta64(1, "D")
 

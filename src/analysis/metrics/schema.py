@@ -225,6 +225,11 @@ TIDY = pa.DataFrameSchema(
     name="tidy metric table",
 )
 COLUMNS: tuple[str, ...] = tuple(TIDY.columns)
+# Columns `analysis kpis` keeps beside the table in memory and never writes: the count behind a
+# rate or ratio (for disclosure control) and the timescale an assessment metric was counted
+# against (for the labels and words that name it).
+NUMERATOR = "numerator"
+TIMESCALE = "timescale_working_days"
 
 
 # --- failures as Problems -------------------------------------------------------------------

@@ -15,6 +15,7 @@ from analysis.metrics import catalogue, schema
 COLUMNS: tuple[str, ...] = schema.COLUMNS
 KEY: tuple[str, ...] = schema.KEY
 SUPPRESSED = schema.SUPPRESSED
+TIMESCALE = schema.TIMESCALE  # in memory only: the timescale a kpis row was counted against
 
 
 def validate(

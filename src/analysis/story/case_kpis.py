@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -10,17 +11,27 @@ import pandas as pd
 from analysis.cases.extract import read_extract
 from analysis.cases.kpi_table import compute, month_labels
 from analysis.config import resolve
+from analysis.metrics import catalogue
 from analysis.privacy import disclosure
-from analysis.story.formatting import fmt_value
+from analysis.story.formatting import fmt_value, timescale
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
 STORY_BEFORE, STORY_AFTER = np.datetime64("2011-12", "M"), np.datetime64("2012-04", "M")
 CHART_FROM, CHART_TO = np.datetime64("2011-04", "M"), np.datetime64("2012-09", "M")
 
 
-def monthly_kpis(extract_dir: str | Path, threshold: int | None = None) -> pd.DataFrame:
-    """The KPIs of an extract folder with disclosure control applied, as a notebook shows them."""
-    table = compute(read_extract(resolve(extract_dir)))
+def monthly_kpis(
+    extract_dir: str | Path,
+    threshold: int | None = None,
+    timescales: Mapping[str, int | None] | None = None,
+) -> pd.DataFrame:
+    """The KPIs of an extract folder with disclosure control applied, as a notebook shows them.
+
+    `timescales` (assessment type -> working days; None keeps the catalogue's) changes the rules,
+    and the rows keep the timescale they were counted against, so labels and words name it.
+    """
+    chosen = {k: int(v) for k, v in (timescales or {}).items() if v is not None}
+    table = compute(read_extract(resolve(extract_dir)), timescales=chosen)
     table = disclosure.suppress(table, threshold or disclosure.DEFAULT_THRESHOLD)
     return table.drop(columns="numerator")
 
@@ -89,7 +100,31 @@ def timeliness_sentence(table: pd.DataFrame) -> str:
     return (
         f"Of the assessments completed in {after}, "
         f"{_at(table, 'initial_assessments_on_time_pct', STORY_AFTER)} of initial assessments "
-        f"were within 10 working days and "
+        f"were within {timescale(table, 'initial_assessments_on_time_pct')} working days and "
         f"{_at(table, 'core_assessments_on_time_pct', STORY_AFTER)} of core assessments within "
-        "35. Working days leave out weekends and England and Wales bank holidays."
+        f"{timescale(table, 'core_assessments_on_time_pct')}. Working days leave out weekends "
+        "and England and Wales bank holidays."
+    )
+
+
+def counting_text(table: pd.DataFrame) -> str:
+    """How the figures are counted, naming the timescales the table was counted against."""
+    initial = timescale(table, "initial_assessments_on_time_pct")
+    core = timescale(table, "core_assessments_on_time_pct")
+    defaults = catalogue.timescales()
+    source = (
+        "Working Together 2010"
+        if (initial, core) == (defaults["initial"], defaults["core"])
+        else f"this page's choice; Working Together 2010 set {defaults['initial']} and "
+        f"{defaults['core']}"
+    )
+    return (
+        "How the figures are counted: an assessment is on time when the working days after its "
+        "start, up to and including its completion, are no more than its timescale "
+        f"({initial} for initial, {core} for core, {source}). It is out of timescale at a month "
+        "end when it is still open on that day and its deadline came before it. A case is open "
+        "at a month end when it started on or before that day and had not ended by it. "
+        "Caseload per worker divides a team's open cases by the workers holding at least one; "
+        "the extract records each case's current worker, so earlier months' caseloads are "
+        "approximate."
     )
