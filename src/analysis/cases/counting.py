@@ -83,8 +83,9 @@ def caseloads(
     team_code, teams = pd.factorize(team, sort=True)
     worker_code, workers_seen = pd.factorize(worker)
     # The same worker id in two teams counts once in each: pair up team and worker as integers.
-    pairs, pair_code = np.unique(
-        team_code.astype(np.int64) * len(workers_seen) + worker_code, return_inverse=True
+    pairs, pair_code = _dense_codes(
+        team_code.astype(np.int64) * len(workers_seen) + worker_code,
+        len(teams) * len(workers_seen),
     )
     first = _first_index(ends, start, strictly_after=False)
     last = _last_before(ends, end)
@@ -94,3 +95,17 @@ def caseloads(
     workers = np.zeros((len(teams), n), dtype=np.int64)
     np.add.at(workers, pairs // max(len(workers_seen), 1), held)
     return np.asarray(teams, dtype=object), open_by_team, workers
+
+
+def _dense_codes(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(keys, return_inverse=True) for integer keys in [0, size), without sorting.
+
+    Team-and-worker pairs are few beside the episodes, so marking the ones present in a table
+    of all possible pairs is several times faster than sorting a million keys.
+    """
+    if size > 8 * len(keys) + 1024:  # a sparse key space: sorting costs less than the table
+        return np.unique(keys, return_inverse=True)
+    present = np.zeros(size, dtype=bool)
+    present[keys] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[keys]

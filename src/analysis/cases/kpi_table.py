@@ -114,10 +114,11 @@ def _assessment_rows(
 ) -> list[pd.DataFrame]:
     start, completed = _dates(a, "start_date"), _dates(a, "completed_date")
     cal = workdays.working_calendar_for(start, completed, ends)
-    types = a["assessment_type"].to_numpy()
+    # As codes (the extract reads types as categories): comparing integers, not strings.
+    types = pd.Categorical(a["assessment_type"], categories=ASSESSMENT_TYPES).codes
     parts = []
-    for kind in ASSESSMENT_TYPES:
-        mine = types == kind
+    for code, kind in enumerate(ASSESSMENT_TYPES):
+        mine = types == code
         if not mine.any():
             continue  # a type the extract does not use (single before 2013): no series at all
         s, c = start[mine], completed[mine]
