@@ -75,7 +75,7 @@ def test_other_seeds_give_the_same_story():
         assert close_enough(value(table, metric, period), expected), (metric, period)
 
 
-def _table(frame: pd.DataFrame, schema: extract.Schema) -> extract.ExtractFile:
+def _table(frame: pd.DataFrame, schema: extract.ExtractSchema) -> extract.ExtractFile:
     rows = frame.copy()
     for col in (schema.start, schema.end):
         rows[col] = pd.to_datetime(rows[col].replace("", None))
