@@ -188,9 +188,9 @@ def pandas_apply_kpis(folder: Path, timescales: dict[str, int] = TIMESCALES) -> 
 
 def fast_kpis(folder: Path) -> dict[tuple, float]:
     """The package's result for the same folder, in the same shape as naive_kpis."""
-    from analysis.cases import extract, kpis
+    from analysis.cases import extract, kpi_table
 
-    table = kpis.compute(extract.read_extract(folder))
+    table = kpi_table.compute(extract.read_extract(folder))
     return {(r.metric, r.scope, r.period): float(r.value) for r in table.itertuples(index=False)}
 
 

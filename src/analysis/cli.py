@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "analysis.report.execution",
         "re-execute the committed notebooks in place with stable outputs",
     ),
-    "kpis": ("analysis.cases.kpis", "compute monthly KPIs from case-level extracts"),
+    "kpis": ("analysis.cases.kpi_command", "compute monthly KPIs from case-level extracts"),
     "synth": ("analysis.cases.synth", "write a synthetic case-level extract (made-up records)"),
     "benchmark": (
         "analysis.published.command",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from tidy_rows import value
 
-from analysis.cases import extract, kpis, synth
+from analysis.cases import extract, kpi_table, synth
 from analysis.cli import main
 
 # (metric, month, figure published in the Cabinet report of 10 July 2012), written out from the
@@ -38,7 +38,7 @@ def default_extract(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def table(default_extract) -> pd.DataFrame:
-    return kpis.compute(extract.read_extract(default_extract))
+    return kpi_table.compute(extract.read_extract(default_extract))
 
 
 @pytest.mark.parametrize(("metric", "period", "expected"), HEADLINES)
@@ -64,16 +64,18 @@ def test_other_seeds_give_the_same_story():
     other = synth.generate(seed=99)
     assert not other.assessments.equals(synth.generate(seed=2012).assessments)
     frames = (other.assessments, other.episodes)
-    table = kpis.kpi_table(*(_table(f, s) for f, s in zip(frames, extract.SCHEMAS, strict=True)))
+    table = kpi_table.kpi_table(
+        *(_table(f, s) for f, s in zip(frames, extract.SCHEMAS, strict=True))
+    )
     for metric, period, expected in HEADLINES:
         assert close_enough(value(table, metric, period), expected), (metric, period)
 
 
-def _table(frame: pd.DataFrame, schema: extract.Schema) -> extract.Table:
+def _table(frame: pd.DataFrame, schema: extract.ExtractSchema) -> extract.ExtractFile:
     rows = frame.copy()
     for col in (schema.start, schema.end):
         rows[col] = pd.to_datetime(rows[col].replace("", None))
-    return extract.Table(schema=schema, sha256="0" * 64, rows=rows, rows_read=len(rows))
+    return extract.ExtractFile(schema=schema, sha256="0" * 64, rows=rows, rows_read=len(rows))
 
 
 def test_same_seed_same_bytes(default_extract, tmp_path):

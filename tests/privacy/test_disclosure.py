@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cases import extract, kpis, synth
+from analysis.cases import extract, kpi_table, synth
 from analysis.cli import main
 from analysis.metrics import tidy
 from analysis.privacy import disclosure
@@ -84,7 +84,7 @@ def test_published_synthetic_kpis_hold_no_small_count(tmp_path, threshold):
     synth.write(
         synth.Synthetic(full.assessments.iloc[::40], full.episodes.iloc[::40], 3, None), cases
     )
-    unpublished = kpis.compute(extract.read_extract(cases))
+    unpublished = kpi_table.compute(extract.read_extract(cases))
     assert disclosure.small(
         unpublished["value"].where(unpublished.unit == "count"), threshold
     ).any()

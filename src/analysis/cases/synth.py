@@ -20,16 +20,17 @@ the deliberate backlog is ever overdue at a month end. Same seed, same bytes.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.atomic import write_text
 from analysis.cases import workdays
 from analysis.cases.extract import ASSESSMENTS, EPISODES
+from analysis.cases.synthetic_files import Synthetic, write
+from analysis.cases.synthetic_files import is_synthetic as is_synthetic  # re-exported
+from analysis.config import relative_to_root, resolve
 from analysis.errors import UsageError
+from analysis.metrics import catalogue
 
 FIRST_MONTH = np.datetime64("2009-04", "M")
 LAST_MONTH = np.datetime64("2014-03", "M")
@@ -88,8 +89,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the synthetic extract and its README."""
-    from analysis.config import relative_to_root, resolve
-
     if args.rows is not None and args.rows < 1000:
         raise UsageError(f"--rows must be at least 1000, not {args.rows}")
     out = resolve(args.out)
@@ -100,16 +99,6 @@ def run(args: argparse.Namespace) -> int:
         f"(synthetic, seed {args.seed}) -> {relative_to_root(out)}"
     )
     return 0
-
-
-@dataclass
-class Synthetic:
-    """A generated extract: both tables as text columns, and how it was made."""
-
-    assessments: pd.DataFrame
-    episodes: pd.DataFrame
-    seed: int
-    rows: int | None
 
 
 def _path(anchors: dict[str, float], months: np.ndarray) -> np.ndarray:
@@ -126,7 +115,7 @@ class _Months:
         self.n = len(self.months)
         self.first_day = self.months.astype("datetime64[D]")
         self.last_day = (self.months + 1).astype("datetime64[D]") - 1
-        self.cal = workdays.calendar(2006, 2015)
+        self.cal = workdays.working_calendar(2006, 2015)
 
     def random_days(
         self, rng: np.random.Generator, month: np.ndarray, working: bool = True
@@ -154,7 +143,7 @@ def generate(seed: int = DEFAULT_SEED, rows: int | None = None) -> Synthetic:
         ("initial", INITIAL_STARTS, INITIAL_ON_TIME, INITIAL_BACKLOG),
         ("core", CORE_STARTS, CORE_ON_TIME, CORE_BACKLOG),
     ):
-        days = workdays.TIMESCALES[kind]
+        days = catalogue.timescales()[kind]
         flow = _flow(
             rng, m, kind, days, _path(starts, m.months) * scale_a, _path(on_time, m.months)
         )
@@ -363,41 +352,3 @@ def _text(days: np.ndarray) -> np.ndarray:
     """ISO dates, empty where NaT (still open)."""
     text = np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
     return np.where(np.isnat(days), "", text)
-
-
-README = """\
-SYNTHETIC DATA - made up by `analysis synth`, not records of any real child or worker.
-
-This folder is a synthetic case-level extract: {assessments} assessments (assessments.csv) and
-{episodes} children in need episodes (cin_episodes.csv), April 2009 to March 2014, generated
-with seed {seed}{rows}. Its shape follows Peterborough City Council's published figures for
-2011-12 (Cabinet report, 10 July 2012) so that `analysis kpis` gives them back, but every
-identifier, date and record is invented. Same seed, same bytes.
-
-Columns are described in data/raw/README.md ("Case-level extracts").
-"""
-
-
-def write(extract: Synthetic, out: Path) -> None:
-    """Write assessments.csv, cin_episodes.csv and README.txt into `out`, each atomically."""
-    out = Path(out)
-    for frame, schema in ((extract.assessments, ASSESSMENTS), (extract.episodes, EPISODES)):
-        write_text(out / schema.file, frame.to_csv(index=False, lineterminator="\n"))
-    rows = "" if extract.rows is None else f" at about {extract.rows} rows per file"
-    write_text(
-        out / "README.txt",
-        README.format(
-            assessments=len(extract.assessments),
-            episodes=len(extract.episodes),
-            seed=extract.seed,
-            rows=rows,
-        ),
-    )
-
-
-def is_synthetic(folder: str | Path) -> bool:
-    """True when an extract folder holds the README.txt that `analysis synth` writes."""
-    from analysis.config import resolve
-
-    readme = resolve(folder) / "README.txt"
-    return readme.is_file() and readme.read_text(encoding="utf-8").startswith("SYNTHETIC DATA")

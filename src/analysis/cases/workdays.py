@@ -4,7 +4,8 @@ Working Together to Safeguard Children (2010) set the timescales that applied in
 initial assessment within 10 working days of the referral and a core assessment within 35
 working days of its start. The single assessment that replaced both in
 Working Together 2013 allowed up to 45 working days. The children in need census guidance
-counts these in working days: Monday to Friday, less England and Wales bank holidays.
+counts these in working days: Monday to Friday, less England and Wales bank holidays. The
+timescales themselves are held in one place, the metric catalogue (catalogue.timescales()).
 
 Bank holidays come from the `holidays` package (GB, subdivision England), which includes the
 one-off days (29 April 2011, 5 June 2012) and the substitute days when a holiday falls at a
@@ -18,8 +19,6 @@ from functools import cache
 
 import numpy as np
 
-# Working Together 2010 (initial, core) and 2013 (single); callers may override.
-TIMESCALES: dict[str, int] = {"initial": 10, "core": 35, "single": 45}
 WEEKMASK = "1111100"  # Monday to Friday
 _DAY = np.timedelta64(1, "D")
 
@@ -34,19 +33,19 @@ def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
 
 
 @cache
-def calendar(first_year: int, last_year: int) -> np.busdaycalendar:
+def working_calendar(first_year: int, last_year: int) -> np.busdaycalendar:
     """A Monday-to-Friday calendar without England and Wales bank holidays for those years."""
     return np.busdaycalendar(weekmask=WEEKMASK, holidays=bank_holidays(first_year, last_year))
 
 
-def calendar_for(*dates: np.ndarray) -> np.busdaycalendar:
+def working_calendar_for(*dates: np.ndarray) -> np.busdaycalendar:
     """A calendar covering every year in the given date arrays, plus a year either side."""
     years = [_years(np.asarray(d, dtype="datetime64[D]")) for d in dates]
     years = [y for y in years if y is not None]
     if not years:
-        return calendar(2000, 2000)
+        return working_calendar(2000, 2000)
     # A year either side: deadlines run past the last date and weekend starts roll back.
-    return calendar(min(y[0] for y in years) - 1, max(y[1] for y in years) + 1)
+    return working_calendar(min(y[0] for y in years) - 1, max(y[1] for y in years) + 1)
 
 
 def _years(days: np.ndarray) -> tuple[int, int] | None:
@@ -68,7 +67,7 @@ def working_days_taken(
     """
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.asarray(end, dtype="datetime64[D]")
-    cal = cal or calendar_for(start, end)
+    cal = cal or working_calendar_for(start, end)
     known = ~(np.isnat(start) | np.isnat(end))
     out = np.full(start.shape, -1, dtype=np.int64)
     # busday_count counts [begin, end): shifting both by a day gives (start, end].
@@ -85,5 +84,5 @@ def deadline(
     that the first working day after a Saturday referral is the Monday, as it should be.
     """
     start = np.asarray(start, dtype="datetime64[D]")
-    cal = cal or calendar_for(start)
+    cal = cal or working_calendar_for(start)
     return np.busday_offset(start, days, roll="backward", busdaycal=cal)

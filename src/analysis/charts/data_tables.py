@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.story.formatting import fmt_value, label, qualifier_text
+from analysis.story.formatting import fmt_value, labels, qualifier_text
 from analysis.story.selection import MAIN, SERVICE, order_periods
 
 
@@ -24,7 +24,7 @@ def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
     )
     out = pd.DataFrame(
         {
-            "Measure": [label(m) for m in rows["metric"]],
+            "Measure": labels(rows),
             "Team": [s if s != SERVICE else "Whole service" for s in rows["scope"]],
             "Period": rows["period"],
             "Value": [

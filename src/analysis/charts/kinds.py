@@ -114,8 +114,8 @@ def series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     groups = list(rows.groupby(["metric", "scope"], sort=False))
     several_metrics = rows["metric"].nunique() > 1
     out = []
-    for (metric, scope), g in groups:
-        name = formatting.label(metric) if several_metrics else str(scope)
+    for (_, scope), g in groups:
+        name = formatting.labels(g.iloc[:1])[0] if several_metrics else str(scope)
         if several_metrics and scope != selection.SERVICE:
             name += f" ({scope})"
         out.append((name, selection.order_periods(g)))
@@ -200,7 +200,7 @@ def change_chart(
         lines = []
         for k, (ax, rows) in enumerate(zip(axes, frames, strict=True)):
             metrics = list(dict.fromkeys(rows["metric"]))
-            default = formatting.label(metrics[0]) if len(metrics) == 1 else ""
+            default = formatting.labels(rows.iloc[:1])[0] if len(metrics) == 1 else ""
             kind = _draw_change(ax, rows, panel_titles[k] if panel_titles else default, top)
             if kind == "line":
                 lines.append((ax, rows))
@@ -284,9 +284,9 @@ def _draw_timeliness(
         )
     ticks.time_axis(ax, points)
     _y_axis(ax, "percent", 100)
-    days = metric.timescale_working_days
+    days = formatting.timescale(points, metric.id)
     ax.set_ylabel(f"% within {days} working days" if days else "% on time")
-    _panel_title(ax, title or metric.label)
+    _panel_title(ax, title or formatting.labels(points.iloc[:1])[0])
     return labels
 
 

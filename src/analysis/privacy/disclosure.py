@@ -29,8 +29,8 @@ def suppress(
 ) -> pd.DataFrame:
     """A copy of a tidy table with small counts and the rates and ratios built on them suppressed.
 
-    Reads the optional `numerator` column (the count behind a rate or ratio, which analysis.kpis
-    adds and which is never written) and the `denominator` column.
+    Reads the optional `numerator` column (the count behind a rate or ratio, which
+    analysis.cases.kpi_table adds and which is never written) and the `denominator` column.
 
     With `complements`, a small difference is protected too: when the late ones (completed minus
     on time) number 1 to the threshold, the share on time and the on-time count are suppressed,

@@ -50,9 +50,29 @@ def when(period: str) -> str:
     return f"in {period}"
 
 
-def label(metric: str) -> str:
-    """The catalogue label of a metric."""
-    return catalogue.get(metric).label
+def label(metric: str, days: float | None = None) -> str:
+    """The catalogue label of a metric, naming `days` as its timescale when given."""
+    entry = catalogue.get(metric)
+    return entry.with_timescale(None if days is None or pd.isna(days) else int(days)).label
+
+
+def labels(rows: pd.DataFrame) -> list[str]:
+    """Each row's label, naming the timescale its figures were counted against.
+
+    Rows from `analysis kpis` say it in their (internal) timescale_working_days column; other
+    rows were counted against the catalogue's.
+    """
+    days = rows[tidy.TIMESCALE] if tidy.TIMESCALE in rows.columns else [None] * len(rows)
+    return [label(m, d) for m, d in zip(rows["metric"], days, strict=True)]
+
+
+def timescale(rows: pd.DataFrame, metric: str) -> int | None:
+    """The timescale in working days that a metric's rows were counted against."""
+    if tidy.TIMESCALE in rows.columns:
+        days = rows.loc[rows["metric"] == metric, tidy.TIMESCALE].dropna().unique()
+        if len(days) == 1:
+            return int(days[0])
+    return catalogue.get(metric).timescale_working_days
 
 
 # Characters that markdown (CommonMark, with $ for math) or HTML would read as markup anywhere
