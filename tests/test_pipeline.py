@@ -8,7 +8,7 @@ import pytest
 
 from analysis import config, pipeline
 from analysis.errors import DataError
-from analysis.report import params
+from analysis.report import params, runner
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -87,3 +87,19 @@ def test_the_projects_pipeline_matches_its_notebooks():
         # Each need is keyed by the parameter that carries it, and agrees with its default.
         for name, need in stage.needs:
             assert defaults[name] == need, f"{path.name}: {name}"
+
+
+def test_the_report_hashes_the_raw_inputs_behind_each_notebook():
+    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    caseloads, benchmark = (
+        config.NOTEBOOKS / n for n in ("01_caseloads.ipynb", "05_benchmark.ipynb")
+    )
+    stages, sources = runner.plan(layout, [caseloads], {caseloads: {}})
+    assert ([s.name for s in stages], sources) == (["clean"], ["data/raw"])
+    stages, sources = runner.plan(layout, [benchmark], {benchmark: {}})
+    assert ([s.name for s in stages], sources) == (["clean"], ["data/raw/dfe", "data/raw"])
+    # A user who points metrics_path elsewhere gets no clean stage, and that file is hashed instead.
+    stages, sources = runner.plan(layout, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
+    assert (stages, sources) == ([], [])
+    inputs = runner._input_paths(sources, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
+    assert inputs == [caseloads, config.ROOT / "x.csv"]

@@ -16,7 +16,7 @@ from analysis import charts
 from analysis.charts import data_tables
 from analysis.cli import main
 from analysis.metrics import catalogue, tidy
-from analysis.story import case_kpis
+from analysis.story import alt_text, case_kpis
 
 A_HEADER = "child_id,assessment_id,assessment_type,start_date,completed_date,team,worker_id\n"
 E_HEADER = "child_id,episode_id,start_date,end_date,team,worker_id\n"
@@ -95,6 +95,9 @@ def test_notebook_labels_charts_and_words_name_the_timescale_in_force(cases):
     assert " ".join(fig.axes[0].get_title(loc="left").split()) == (
         "Initial assessments within 12 working days"
     )
+    alt = alt_text.describe(rows, "Share on time")
+    assert "Initial assessments within 12 working days: " in alt
+    assert "10 working days" not in alt
     sentence = case_kpis.timeliness_sentence(monthly)
     assert "of initial assessments were within 12 working days and" in sentence
     assert "of core assessments within 35." in sentence

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -139,18 +138,14 @@ def test_manifest_records_commit_inputs_parameters_versions(good_build):
     ]  # fmt: skip
     assert text.startswith('{\n  "git": {\n    "commit": "')
     assert text.endswith(PARAMETERS_TEXT)
-    # The notebooks come after data/raw (sorted), each with the hash of its bytes.
+    # The fixture notebooks are in no pipeline stage and read no data: they are the inputs.
     assert (
+        '  "inputs": {\n'
         f'    "tests/fixtures/notebooks/good/01_alpha.ipynb": "{ALPHA_SHA256}",\n'
         f'    "tests/fixtures/notebooks/good/02_beta.ipynb": "{BETA_SHA256}"\n'
         '  },\n  "inputs_digest": "'
     ) in text
     data = json.loads(text)
-    # data/raw's files change with each month's figures: hashed here with hashlib, not provenance.
-    raw = sorted(p for p in config.DATA_RAW.iterdir() if p.is_file() and not p.name.startswith("."))
-    assert {k: v for k, v in data["inputs"].items() if k.startswith("data/raw/")} == {
-        f"data/raw/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() for p in raw
-    }
     assert re.fullmatch(r"[0-9a-f]{12}", data["inputs_digest"])
     assert list(data["packages"]) == [
         "analysis", "matplotlib", "nbconvert", "pandas", "papermill", "python", "seaborn",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.charts.kinds import as_panels, chart_kind, series
 from analysis.story import selection
-from analysis.story.formatting import fmt_value, label, qualifier_text
+from analysis.story.formatting import fmt_value, labels, qualifier_text
 
 
 def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
@@ -21,7 +21,7 @@ def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
                 + (" (other source)" if r["role"] == selection.CONTEXT else "")
                 for _, r in selection.order_periods(rows).iterrows()
             )
-            parts.append(f"Points, {label(rows['metric'].iloc[0])}: {values}.")
+            parts.append(f"Points, {labels(rows.iloc[:1])[0]}: {values}.")
             continue
         kind = {"slope": "Slope chart", "line": "Line chart", "points": "Points"}[chart_kind(rows)]
         for name, s in series(rows):
@@ -31,7 +31,7 @@ def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
                     s["period"], s["value"], s["unit"], s["qualifier"], strict=True
                 )
             )
-            what = label(s["metric"].iloc[0])
+            what = labels(s.iloc[:1])[0]  # names the timescale the rows were counted against
             what = name if name.startswith(what) else f"{what}, {name}"
             parts.append(f"{kind}, {what.replace(', service', '')}: {values}.")
     return " ".join(parts)
