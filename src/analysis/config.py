@@ -10,6 +10,9 @@ DATA_RAW: Path = ROOT / "data" / "raw"
 DATA_PROCESSED: Path = ROOT / "data" / "processed"
 METRICS_CSV: Path = DATA_PROCESSED / "metrics.csv"
 SYNTHETIC_EXTRACT: Path = DATA_PROCESSED / "synthetic_extract"
+# Record-level outputs that must never be published (rejected extract rows): gitignored, and
+# never inside an aggregate output such as reports/.
+DATA_RESTRICTED: Path = ROOT / "data" / "restricted"
 NOTEBOOKS: Path = ROOT / "notebooks"
 REPORTS: Path = ROOT / "reports"
 PIPELINE: Path = ROOT / "pipeline.yaml"  # the stages, their inputs and outputs

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.cases import extract
 from analysis.cli import main
 from analysis.errors import DataError
@@ -119,14 +120,20 @@ def test_kpis_command_exits_1_naming_bad_rows(tmp_path, capsys):
     assert not (tmp_path / "out" / "metrics.csv").exists()
 
 
-def test_kpis_quarantine_writes_rejects_beside_the_output_and_records_the_count(tmp_path, capsys):
+def test_kpis_quarantine_sets_rejects_aside_in_a_restricted_folder_and_records_the_count(
+    tmp_path, capsys
+):
     folder = write_extract(tmp_path / "cases", assessments=BAD_A)
-    out = tmp_path / "out"
-    status = main(["kpis", "--cases", str(folder), "--out", str(out), "--quarantine"])
+    out, restricted = tmp_path / "out", tmp_path / "restricted"
+    argv = ["kpis", "--cases", str(folder), "--out", str(out), "--quarantine", "--publish"]
+    status = main([*argv, "--rejects", str(restricted)])
     assert status == 0
     printed = capsys.readouterr().out
     assert "assessments.csv: 7 of 8 rows quarantined" in printed
-    rejects = pd.read_csv(out / "assessments.rejects.csv", dtype=str, keep_default_na=False)
+    assert "(record-level: restricted, never publish)" in printed
+    # Rejected rows are records about children: never beside the table that may be published.
+    assert sorted(p.name for p in out.iterdir()) == ["kpis_run.json", "metrics.csv"]
+    rejects = pd.read_csv(restricted / "assessments.rejects.csv", dtype=str, keep_default_na=False)
     assert rejects["line"].tolist() == ["2", "3", "4", "5", "6", "7", "8"]
     assert list(rejects.columns) == ["line", *extract.ASSESSMENTS.columns, "reason"]
     record = json.loads((out / "kpis_run.json").read_text())
@@ -137,7 +144,38 @@ def test_kpis_quarantine_writes_rejects_beside_the_output_and_records_the_count(
         1,
         7,
     )
-    assert (out / "metrics.csv").exists()
+    assert a["rejects_file"].endswith("assessments.rejects.csv")
+
+
+@pytest.mark.parametrize("where", ["out/rejects", "reports/rejects"])
+def test_kpis_refuses_to_put_rejects_where_they_could_be_published(
+    tmp_path, capsys, monkeypatch, where
+):
+    monkeypatch.setattr(config, "REPORTS", tmp_path / "reports")
+    folder = write_extract(tmp_path / "cases", assessments=BAD_A)
+    out = tmp_path / "out"
+    argv = ["kpis", "--cases", str(folder), "--out", str(out), "--quarantine"]
+    assert main([*argv, "--rejects", str(tmp_path / where)]) == 2
+    assert "rejected rows are record-level" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / where).exists()
+
+
+def test_kpis_without_publish_says_its_table_is_not_for_publication(tmp_path, capsys):
+    folder = write_extract(tmp_path / "cases", assessments=A_HEADER + GOOD_A)
+    out = tmp_path / "out"
+    assert main(["kpis", "--cases", str(folder), "--out", str(out)]) == 0
+    assert "metrics.csv: not for publication: counts from 1 to the threshold are not" in (
+        capsys.readouterr().out
+    )
+    record = json.loads((out / "kpis_run.json").read_text())
+    assert (record["for_publication"], record["publication_note"][:19]) == (
+        False,
+        "not for publication",
+    )
+    assert main(["kpis", "--cases", str(folder), "--out", str(out), "--publish"]) == 0
+    assert "not for publication" not in capsys.readouterr().out
+    record = json.loads((out / "kpis_run.json").read_text())
+    assert (record["for_publication"], record["publication_note"]) == (True, None)
 
 
 def test_adjacent_repeated_id_in_sorted_extract_is_found(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import config, pipeline
 from analysis.atomic import write_text
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
@@ -19,6 +20,10 @@ from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
 
 RUN_FILE = "kpis_run.json"  # what went in: files, hashes, rows used and quarantined
+NOT_FOR_PUBLICATION = (
+    "not for publication: counts from 1 to the threshold are not suppressed "
+    "(run with --publish to apply disclosure control)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quarantine",
         action="store_true",
-        help="write bad rows to OUT/<file>.rejects.csv with reasons and carry on",
+        help="set bad rows aside with their reasons in REJECTS/<file>.rejects.csv and carry on",
+    )
+    parser.add_argument(
+        "--rejects",
+        default=None,
+        metavar="REJECTS",
+        help="restricted folder for quarantined rows, never inside OUT or an aggregate output "
+        f"(default {relative_to_root(config.DATA_RESTRICTED / 'rejects')})",
     )
     parser.add_argument("--from", dest="first", help="first month, YYYY-MM (default: the data's)")
     parser.add_argument("--to", dest="last", help="last month, YYYY-MM (default: the data's)")
@@ -79,14 +91,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"--from/--to must be months like 2012-04 ({exc})") from None
 
+    rejects_dir = restricted_folder(args.rejects, out)
+
     extract = read_extract(cases, quarantine=args.quarantine)
     for table in extract.files:
-        rejects = out / f"{Path(table.name).stem}.rejects.csv"
+        rejects = rejects_dir / f"{Path(table.name).stem}.rejects.csv"
         if args.quarantine:
             write_text(rejects, rejects_text(table))
             print(
                 f"{table.name}: {len(table.rejects)} of {table.rows_read} rows quarantined "
-                f"-> {relative_to_root(rejects)}"
+                f"-> {relative_to_root(rejects)} (record-level: restricted, never publish)"
             )
         else:
             # A rejects file left by an earlier run would describe other input.
@@ -97,11 +111,34 @@ def run(args: argparse.Namespace) -> int:
             table, threshold=threshold, complements=args.protect_differences
         )
     tidy.write(table, out / "metrics.csv")
-    write_text(out / RUN_FILE, run_record(extract, args, timescales, threshold, table))
+    record = run_record(extract, args, timescales, threshold, table, rejects_dir)
+    write_text(out / RUN_FILE, record)
     suppressed = int((table["qualifier"] == tidy.SUPPRESSED).sum())
     note = f", {suppressed} suppressed (threshold {threshold})" if args.publish else ""
     print(f"wrote {len(table)} rows{note} -> {relative_to_root(out / 'metrics.csv')}")
+    if not args.publish:
+        print(f"{relative_to_root(out / 'metrics.csv')}: {NOT_FOR_PUBLICATION}")
     return 0
+
+
+def restricted_folder(given: str | None, out: Path) -> Path:
+    """Where quarantined rows go: never inside OUT, reports/ or any aggregate output.
+
+    Rejected rows are records about children: whatever is published from OUT must not carry
+    them along, so the folder is checked before anything is read or written.
+    """
+    folder = resolve(given) if given else config.DATA_RESTRICTED / "rejects"
+    published = [out, config.REPORTS] + [
+        resolve(o.path) for o in pipeline.load().outputs(pipeline.AGGREGATE)
+    ]
+    for place in published:
+        if folder.resolve() == place.resolve() or place.resolve() in folder.resolve().parents:
+            raise UsageError(
+                f"--rejects {relative_to_root(folder)} is inside {relative_to_root(place)}, "
+                "which may be published; rejected rows are record-level: choose a restricted "
+                "folder outside it"
+            )
+    return folder
 
 
 def run_record(
@@ -110,6 +147,7 @@ def run_record(
     timescales: Mapping[str, int],
     threshold: int,
     table: pd.DataFrame,
+    rejects_dir: Path,
 ) -> str:
     """A JSON note of what went into metrics.csv, so quarantined rows are never invisible.
 
@@ -124,7 +162,11 @@ def run_record(
                 "rows_read": t.rows_read,
                 "rows_used": len(t.rows),
                 "rows_quarantined": len(t.rejects),
-                "rejects_file": f"{Path(t.name).stem}.rejects.csv" if args.quarantine else None,
+                "rejects_file": (
+                    relative_to_root(rejects_dir / f"{Path(t.name).stem}.rejects.csv")
+                    if args.quarantine
+                    else None
+                ),
             }
             for t in extract.files
         ],
@@ -135,6 +177,8 @@ def run_record(
             for metric in [catalogue.get(m, timescales)]
         },
         "published": bool(args.publish),
+        "for_publication": bool(args.publish),
+        "publication_note": None if args.publish else NOT_FOR_PUBLICATION,
         "suppression_threshold": threshold if args.publish else None,
         "differences_protected": bool(args.publish and args.protect_differences),
         "rows_written": len(table),
