@@ -105,8 +105,36 @@ def test_bad_periods_are_refused(text):
         ("R&A", "Referral and Assessment"),
         ("referral and assessment teams", "Referral and Assessment"),
         ("Family  Support", "Family Support"),
-        ("Children in Care", "Children in Care"),
+        ("FS", "Family Support"),
     ],
 )
 def test_team_names_are_normalised(text, scope):
     assert parse_scope(text) == scope
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("Famly Support", " (did you mean Family Support?)"),
+        ("Referal and Assesment", " (did you mean Referral and Assessment?)"),
+        ("Children in Care", ""),
+    ],
+)
+def test_a_team_that_is_not_known_is_an_error_not_a_new_series(text, hint):
+    with pytest.raises(ParseError) as err:
+        parse_scope(text)
+    assert str(err.value) == (
+        "'service' or a known team (Family Support, Referral and Assessment; the list is "
+        "data/raw/reference/teams.csv)" + hint
+    )
+
+
+def test_the_known_teams_are_data(tmp_path):
+    from analysis.metrics import teams
+
+    listed = tmp_path / "teams.csv"
+    listed.write_text("team,alias\nChildren in Care,Children in Care\nChildren in Care,CiC\n")
+    known = teams.load(listed)
+    assert parse_scope("cic", known) == "Children in Care"
+    with pytest.raises(ParseError, match="did you mean Children in Care"):
+        parse_scope("Children in Car", known)

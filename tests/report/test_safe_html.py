@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import config
+from analysis.cases import synth
+from analysis.errors import DataError
 from analysis.metrics.clean import clean
 from analysis.report import pages, runner
 from analysis.story import formatting
@@ -76,13 +78,13 @@ def test_every_page_forbids_scripts() -> None:
         assert "script-src" not in meta["content"]  # so scripts fall back to 'none'
 
 
-def _plant(raw_dir: Path) -> None:
-    """The shipped raw figures, with hostile text as a team name and as every citation."""
+def _plant(raw_dir: Path, team: bool = False) -> None:
+    """The shipped raw figures, with hostile text as every citation (and as a team name)."""
     for path in sorted(config.DATA_RAW.glob("*.csv")):
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         for row in rows:
             row["source"], row["source_ref"] = HOSTILE, HOSTILE_LINK
-            if row["scope"] == "Family Support":
+            if team and row["scope"] == "Family Support":
                 row["scope"] = HOSTILE
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -91,7 +93,7 @@ def _plant(raw_dir: Path) -> None:
         (raw_dir / path.name).write_text(out.getvalue(), encoding="utf-8")
 
 
-def test_hostile_citations_and_team_names_reach_the_pages_as_text(tmp_path: Path) -> None:
+def test_hostile_citations_reach_the_pages_as_text(tmp_path: Path) -> None:
     raw, processed = tmp_path / "raw", tmp_path / "processed"
     raw.mkdir()
     _plant(raw)
@@ -103,7 +105,33 @@ def test_hostile_citations_and_team_names_reach_the_pages_as_text(tmp_path: Path
     for name in ("01_caseloads.html", "02_cin_cases.html", "index.html"):
         page = (layout.out / name).read_text(encoding="utf-8")
         assert live_markup(page) == [], name
-    caseloads = shown_text((layout.out / "01_caseloads.html").read_text(encoding="utf-8"))
-    assert HOSTILE in caseloads  # the team name, in the finding and the table, as written
     cin = shown_text((layout.out / "02_cin_cases.html").read_text(encoding="utf-8"))
     assert " ".join(HOSTILE_LINK.split()) in cin  # the citation, in the table, as written
+
+
+def test_a_hostile_team_name_in_data_raw_is_refused_and_quoted_as_written(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _plant(raw, team=True)
+    with pytest.raises(DataError) as err:
+        clean(raw, tmp_path / "processed")
+    assert f"column 'scope': value '{HOSTILE}': expected 'service' or a known team" in str(
+        err.value
+    )
+
+
+def test_a_hostile_team_name_in_an_extract_reaches_page_04_as_text(tmp_path: Path) -> None:
+    cases = tmp_path / "extract"
+    synth.write(synth.generate(2012), cases)
+    episodes = (cases / "cin_episodes.csv").read_text(encoding="utf-8")
+    (cases / "cin_episodes.csv").write_text(
+        episodes.replace(",Family Support,", f',"{HOSTILE.replace(chr(34), chr(34) * 2)}",'),
+        encoding="utf-8",
+    )
+    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
+    notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
+    assert runner.build(layout, [notebook], {"extract_dir": str(cases)}, clean=False) == 0
+    for name in ("04_case_level_kpis.html", "index.html"):
+        assert live_markup((layout.out / name).read_text(encoding="utf-8")) == [], name
+    page = shown_text((layout.out / "04_case_level_kpis.html").read_text(encoding="utf-8"))
+    assert HOSTILE in page  # the team, in the caseload table, as written

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.errors import DataError, Problem
-from analysis.metrics import catalogue, tidy
+from analysis.metrics import catalogue, teams, tidy
 from analysis.metrics.parse import ParseError, parse_period, parse_scope, parse_value
 
 RAW_COLUMNS = ("metric", "scope", "period", "value", "source", "source_ref")
@@ -25,7 +25,9 @@ def _display(path: Path) -> str:
     )
 
 
-def read_raw_file(path: Path) -> tuple[list[dict], list[Problem]]:
+def read_raw_file(
+    path: Path, known_teams: dict[str, str] | None = None
+) -> tuple[list[dict], list[Problem]]:
     """Parse one raw CSV into tidy rows (with their file and line), and the problems found."""
     name = _display(path)
     rows: list[dict] = []
@@ -76,7 +78,7 @@ def read_raw_file(path: Path) -> tuple[list[dict], list[Problem]]:
         except ParseError as exc:
             bad("period", str(exc))
         try:
-            scope = parse_scope(raw["scope"])
+            scope = parse_scope(raw["scope"], known_teams)
         except ParseError as exc:
             bad("scope", str(exc))
         if metric is not None:
@@ -119,8 +121,9 @@ def clean(raw_dir: Path, out_dir: Path) -> pd.DataFrame:
         )
     rows: list[dict] = []
     problems: list[Problem] = []
+    known_teams = teams.load(teams.teams_file(raw_dir))
     for path in files:
-        file_rows, file_problems = read_raw_file(path)
+        file_rows, file_problems = read_raw_file(path, known_teams)
         rows += file_rows
         problems += file_problems
     columns = [*tidy.COLUMNS, "_value_text", "_file", "_line"]

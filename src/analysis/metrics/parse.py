@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+
+from analysis.metrics import teams
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -192,24 +195,22 @@ def _parse_dated(body: str) -> Period:
     raise ParseError("a known period form")
 
 
-TEAM_ALIASES = {
-    "referral and assessment": "Referral and Assessment",
-    "referral & assessment": "Referral and Assessment",
-    "referral and assessment team": "Referral and Assessment",
-    "r and a": "Referral and Assessment",
-    "r&a": "Referral and Assessment",
-    "family support": "Family Support",
-    "family support team": "Family Support",
-    "fs": "Family Support",
-}
+def parse_scope(text: str, known: Mapping[str, str] | None = None) -> str:
+    """'service' for the whole service, else a known team in its canonical spelling.
 
-
-def parse_scope(text: str) -> str:
-    """'service' for the whole service, else a team name in its canonical spelling."""
+    `known` maps accepted spellings to team names (analysis.metrics.teams; by default the
+    project's data/raw/reference/teams.csv). An unknown name is an error, never a new series.
+    """
+    known = teams.load() if known is None else known
     raw = " ".join(str(text).split())
-    key = raw.lower().removesuffix("s") if raw.lower().endswith("teams") else raw.lower()
-    if key in ("service", "whole service", "all"):
+    if teams.key(raw) in ("service", "whole service", "all"):
         return "service"
     if not raw:
         raise ParseError("'service' or a team name, not an empty cell")
-    return TEAM_ALIASES.get(key, raw)
+    if teams.key(raw) not in known:
+        names = ", ".join(sorted(set(known.values())))
+        raise ParseError(
+            f"'service' or a known team ({names}; the list is data/raw/reference/teams.csv)"
+            + teams.suggestion(raw, dict(known))
+        )
+    return known[teams.key(raw)]
