@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.cases.extract import read_extract
+from analysis.cases.extract import ASSESSMENT_TYPES, Extract, read_extract
 from analysis.cases.kpi_table import compute, month_labels
+from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
 from analysis.metrics import catalogue
 from analysis.privacy import disclosure
-from analysis.story.formatting import fmt_value, timescale
+from analysis.story.formatting import fmt_value, label, timescale
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
 STORY_BEFORE, STORY_AFTER = np.datetime64("2011-12", "M"), np.datetime64("2012-04", "M")
@@ -24,16 +27,138 @@ def monthly_kpis(
     extract_dir: str | Path,
     threshold: int | None = None,
     timescales: Mapping[str, int | None] | None = None,
+    quarantine: bool = False,
 ) -> pd.DataFrame:
     """The KPIs of an extract folder with disclosure control applied, as a notebook shows them.
 
     `timescales` (assessment type -> working days; None keeps the catalogue's) changes the rules,
     and the rows keep the timescale they were counted against, so labels and words name it.
     """
+    return load(extract_dir, threshold, timescales, quarantine).monthly
+
+
+@dataclass
+class CasePage:
+    """What page 04 shows of one extract: its KPIs, the months charted and what the data are."""
+
+    monthly: pd.DataFrame  # every month, disclosure control applied
+    shown: pd.DataFrame  # the months the charts show
+    extract: Extract
+    synthetic: bool
+    threshold: int
+
+    @property
+    def label(self) -> str:
+        """The data as chart titles name them: synthetic, or the months a real extract covers."""
+        if self.synthetic:
+            return "synthetic extract"
+        first, last = _months(self.shown)
+        return f"extract, {first}" if first == last else f"extract, {first} to {last}"
+
+
+def load(
+    extract_dir: str | Path,
+    threshold: int | None = None,
+    timescales: Mapping[str, int | None] | None = None,
+    quarantine: bool = False,
+) -> CasePage:
+    """Read an extract (setting bad rows aside with `quarantine`), count and suppress its KPIs.
+
+    A synthetic extract is charted over the months of the 2011-12 story it was made to tell; a
+    real one over exactly the months it covers.
+    """
     chosen = {k: int(v) for k, v in (timescales or {}).items() if v is not None}
-    table = compute(read_extract(resolve(extract_dir)), timescales=chosen)
-    table = disclosure.suppress(table, threshold or disclosure.DEFAULT_THRESHOLD)
-    return table.drop(columns="numerator")
+    extract = read_extract(resolve(extract_dir), quarantine=quarantine)
+    threshold = threshold or disclosure.DEFAULT_THRESHOLD
+    table = disclosure.suppress(compute(extract, timescales=chosen), threshold)
+    monthly = table.drop(columns="numerator")
+    synthetic = is_synthetic(extract_dir)
+    shown = months_between(monthly) if synthetic else monthly
+    return CasePage(monthly, shown, extract, synthetic, threshold)
+
+
+def _months(table: pd.DataFrame) -> tuple[str, str]:
+    months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
+    if months.size == 0:
+        return "no month", "no month"
+    return _month_name(months.min()), _month_name(months.max())
+
+
+def describe(page: CasePage) -> str:
+    """What the data are: synthetic, or the extract's files, rows, hashes and months."""
+    limit = f"Counts from 1 to {page.threshold} are suppressed before anything is shown."
+    if page.synthetic:
+        return (
+            "The data are synthetic: records made up by `analysis synth`, invented children, "
+            "workers and dates shaped so that the monthly figures pass through Peterborough's "
+            "published ones (Cabinet report, 10 July 2012). They show how the calculation works, "
+            f"not what happened to any child. {limit}"
+        )
+    first, last = _months(page.monthly)
+    files = []
+    for f in page.extract.files:
+        aside = f", {len(f.rejects)} set aside as bad rows" if len(f.rejects) else ""
+        files.append(
+            f"{f.name} ({f.rows_read:,} rows read, {len(f.rows):,} used{aside}; "
+            f"SHA-256 {f.sha256[:12]}…)"
+        )
+    return (
+        f"The figures are computed from an extract of case records: {' and '.join(files)}, "
+        f"covering {first} to {last}. Only aggregate counts are shown. {limit}"
+    )
+
+
+def present(table: pd.DataFrame, pattern: str) -> list[str]:
+    """The metrics `pattern.format(kind)` for the assessment types the table holds, in order."""
+    return [
+        pattern.format(k) for k in ASSESSMENT_TYPES if (table["metric"] == pattern.format(k)).any()
+    ]
+
+
+def show_panels(
+    panels: Sequence[pd.DataFrame],
+    title: str,
+    name: str,
+    figures_dir: str,
+    **chart_options: Any,
+) -> None:
+    """Chart the panels that hold a number, and say plainly which are wholly suppressed.
+
+    A panel whose every value is suppressed would be an empty chart: it is left out and named.
+    """
+    from IPython.display import display
+
+    from analysis import charts
+    from analysis.charts import data_tables, figures
+    from analysis.story import alt_text
+    from analysis.story.formatting import markdown
+
+    drawn, titles, hidden = [], [], []
+    wanted = list(chart_options.pop("panel_titles", None) or [None] * len(panels))
+    for rows, panel_title in zip(panels, wanted, strict=True):
+        if rows.empty:
+            continue
+        if rows["value"].notna().any():
+            drawn.append(rows)
+            titles.append(panel_title)
+        else:
+            hidden.append(panel_title or label(rows["metric"].iloc[0]))
+    if drawn:
+        if any(t is not None for t in titles):
+            chart_options["panel_titles"] = titles
+        fig = charts.change_chart(drawn, title, **chart_options)
+        figures.save(fig, name, figures_dir)
+        figures.show(fig, alt=alt_text.describe(drawn, title), table=data_tables.table(drawn))
+    if hidden or not drawn:
+        what = ", ".join(hidden) if hidden else "these figures"
+        display(
+            markdown(
+                f"Not charted: every month's count of {what} is from 1 to 5, or built on one, and "
+                "is suppressed to protect the children it counts."
+                if hidden
+                else f"Not charted: the extract holds no records for {what}."
+            )
+        )
 
 
 def months_between(
@@ -79,31 +204,51 @@ def _month_name(month: np.datetime64) -> str:
     return month_labels(np.array([month], dtype="datetime64[M]"))[0]
 
 
+def _span(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64, np.datetime64]:
+    """The two month ends a headline compares: the report's for synthetic data, else the data's."""
+    if synthetic:
+        return STORY_BEFORE, STORY_AFTER
+    months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
+    return (months.min(), months.max()) if months.size else (STORY_BEFORE, STORY_AFTER)
+
+
 def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
-    """One sentence: open CIN cases and the initial backlog at the report's two month ends."""
-    before, after = _month_name(STORY_BEFORE), _month_name(STORY_AFTER)
-    who = (
-        "In this synthetic extract (made-up records)" if synthetic else f"In {authority}'s records"
-    )
-    cin = [_at(table, "open_cin_cases", m) for m in (STORY_BEFORE, STORY_AFTER)]
-    backlog = [_at(table, "initial_assessments_overdue", m) for m in (STORY_BEFORE, STORY_AFTER)]
+    """One sentence: open CIN cases and the assessment backlog at two month ends.
+
+    For the synthetic extract, the cabinet report's two (December 2011, April 2012); for a real
+    extract, its first and last months. Suppressed counts say so.
+    """
+    first, last = _span(table, synthetic)
+    before, after = _month_name(first), _month_name(last)
+    who = "In this synthetic extract (made-up records)" if synthetic else "In this extract"
+    cin = [_at(table, "open_cin_cases", m) for m in (first, last)]
+    overdue = (present(table, "{}_assessments_overdue") or ["initial_assessments_overdue"])[0]
+    backlog = [_at(table, overdue, m) for m in (first, last)]
+    kind = overdue.split("_")[0]
     return (
         f"{who}, open children in need cases went from {cin[0]} at the end of {before} to "
-        f"{cin[1]} at the end of {after}, and initial assessments out of timescale from "
+        f"{cin[1]} at the end of {after}, and {kind} assessments out of timescale from "
         f"{backlog[0]} to {backlog[1]}."
     )
 
 
-def timeliness_sentence(table: pd.DataFrame) -> str:
-    """Plain words on the share of initial and core assessments on time after the backlog."""
-    after = _month_name(STORY_AFTER)
+def timeliness_sentence(table: pd.DataFrame, synthetic: bool = True) -> str:
+    """Plain words on the share of each assessment type on time in the month compared."""
+    month = _span(table, synthetic)[1]
+    shares = [
+        (m.split("_")[0], _at(table, m, month), timescale(table, m))
+        for m in present(table, "{}_assessments_on_time_pct")
+    ] or [("initial", "not available", timescale(table, "initial_assessments_on_time_pct"))]
+    parts = [
+        f"{share} of {kind} assessments were within {days} working days"
+        if i == 0
+        else f"{share} of {kind} assessments within {days}"
+        for i, (kind, share, days) in enumerate(shares)
+    ]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return (
-        f"Of the assessments completed in {after}, "
-        f"{_at(table, 'initial_assessments_on_time_pct', STORY_AFTER)} of initial assessments "
-        f"were within {timescale(table, 'initial_assessments_on_time_pct')} working days and "
-        f"{_at(table, 'core_assessments_on_time_pct', STORY_AFTER)} of core assessments within "
-        f"{timescale(table, 'core_assessments_on_time_pct')}. Working days leave out weekends "
-        "and England and Wales bank holidays."
+        f"Of the assessments completed in {_month_name(month)}, {joined}. Working days leave "
+        "out weekends and England and Wales bank holidays."
     )
 
 

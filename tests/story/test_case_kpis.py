@@ -1,0 +1,75 @@
+"""Page 04 on a small real-shaped extract: its own months, plain words, nothing mislabelled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from analysis import config
+from analysis.report import runner
+from analysis.story import case_kpis
+
+SMALL = Path(__file__).parents[1] / "fixtures" / "small_extract"
+
+
+def test_a_real_extract_is_charted_over_exactly_the_months_it_covers():
+    page = case_kpis.load(SMALL)
+    assert not page.synthetic
+    assert sorted(set(page.shown["period_start"].dt.strftime("%Y-%m"))) == [
+        "2023-01", "2023-02", "2023-03", "2023-04",
+    ]  # fmt: skip
+    assert page.label == "extract, January 2023 to April 2023"
+
+
+def test_the_data_are_described_as_what_they_are():
+    text = case_kpis.describe(case_kpis.load(SMALL))
+    # Row counts from `wc -l` less the header; hashes from `sha256sum`, first 12 characters.
+    assert "assessments.csv (40 rows read, 40 used; SHA-256 bc9db8f8c5f5…)" in text
+    assert "cin_episodes.csv (30 rows read, 30 used; SHA-256 5d6d76ae0202…)" in text
+    assert "covering January 2023 to April 2023" in text
+    assert "synthetic" not in text
+
+
+def test_the_headline_compares_the_extracts_own_first_and_last_months():
+    page = case_kpis.load(SMALL)
+    text = case_kpis.headline(page.monthly, "Peterborough", page.synthetic)
+    # Open at a month end, counted with awk: started on or before it, not ended by it.
+    assert text.startswith(
+        "In this extract, open children in need cases went from 16 at the end of January 2023 "
+        "to 19 at the end of April 2023, and single assessments out of timescale from 0 to "
+        "suppressed."
+    )
+    assert "Peterborough" not in text and "not available" not in text
+
+
+def test_page_04_on_a_small_extract_shows_its_months_and_names_nothing_it_is_not(tmp_path):
+    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
+    notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
+    assert runner.build(layout, [notebook], {"extract_dir": str(SMALL)}, clean=False) == 0
+    html = (layout.out / "04_case_level_kpis.html").read_text(encoding="utf-8")
+    page = " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+    assert "covering January 2023 to April 2023" in page
+    for wrong in ("Peterborough extract", "default data are synthetic", "of core", "2022"):
+        assert wrong not in page, wrong
+    # Every period in the numbers behind the charts is one of the extract's four months.
+    periods = {cell.get_text() for cell in BeautifulSoup(html, "html.parser").find_all("td")}
+    assert {p for p in periods if p.endswith(" 2023")} <= {
+        "January 2023", "February 2023", "March 2023", "April 2023",
+    }  # fmt: skip
+
+
+def test_a_wholly_suppressed_panel_is_named_not_drawn_empty(monkeypatch, tmp_path):
+    import IPython.display
+
+    shown: list[object] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **_: shown.extend(objs))
+    page = case_kpis.load(SMALL)
+    rows = case_kpis.pick(page.shown, "single_assessments_overdue")
+    hidden = rows.assign(value=float("nan"), qualifier="suppressed")
+    case_kpis.show_panels([hidden], "Backlog", "x", str(tmp_path))
+    assert [type(o).__name__ for o in shown] == ["Markdown"]  # no figure, no table
+    assert shown[0].data.startswith(
+        "Not charted: every month's count of Single assessments out of timescale is from 1 to 5"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing saved either
