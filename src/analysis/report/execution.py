@@ -357,14 +357,34 @@ def without_injected_cell(nb: Any) -> Any:
 
 
 def notebook_title(nb: Any, default: str) -> str:
-    """The first markdown heading of a notebook, without its #s."""
+    """The first markdown heading of a notebook, without its #s.
+
+    A heading shown by a code cell (a Markdown output, e.g. one naming the authority of a
+    parameterised page) counts too, with its markdown escapes undone.
+    """
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
+        if cell.cell_type == "markdown":
+            texts = [cell.source]
+        elif cell.cell_type == "code":
+            texts = [
+                _as_text(out.get("data", {}).get("text/markdown", ""))
+                for out in cell.get("outputs", [])
+            ]
+        else:
             continue
-        for line in cell.source.splitlines():
-            if line.startswith("#"):
-                return line.lstrip("#").strip()
+        for text in texts:
+            for line in text.splitlines():
+                if line.startswith("#"):
+                    title = line.lstrip("#").strip()
+                    return title if cell.cell_type == "markdown" else _MD_ESCAPE.sub(r"\1", title)
     return default
+
+
+_MD_ESCAPE = re.compile(r"\\(.)")
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else "".join(value)
 
 
 def finding(nb: Any) -> str | None:
