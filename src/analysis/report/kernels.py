@@ -43,6 +43,9 @@ globals().pop("_analysis_prepare", None)
 """
 
 
+_STARTING = threading.Lock()
+
+
 class KernelError(RuntimeError):
     """A kernel could not be started or prepared."""
 
@@ -74,9 +77,12 @@ class Kernel:
 
         self.km = _manager_class()(kernel_name=name)
         self.runs = 0
-        run_sync(self.km.start_kernel)(
-            extra_arguments=list(extra_arguments), env=dict(env), cwd=str(cwd)
-        )
+        # One start at a time: kernels started at the same moment could be given the same free
+        # ports; jupyter_client's port cache keeps later starts off the ports already handed out.
+        with _STARTING:
+            run_sync(self.km.start_kernel)(
+                extra_arguments=list(extra_arguments), env=dict(env), cwd=str(cwd)
+            )
 
     @property
     def pid(self) -> int | None:
@@ -95,12 +101,22 @@ class Kernel:
         try:
             kc.wait_for_ready(timeout=60)
             reply = kc.execute_interactive(
-                code, silent=True, store_history=False, timeout=60, output_hook=lambda _m: None
+                code,
+                silent=True,
+                store_history=False,
+                timeout=60,
+                output_hook=lambda _m: None,
+                user_expressions={"pid": "__import__('os').getpid()"},
             )
         finally:
             kc.stop_channels()
-        if reply["content"].get("status") != "ok":
-            raise KernelError(f"could not prepare a kernel: {reply['content'].get('evalue')}")
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelError(f"could not prepare a kernel: {content.get('evalue')}")
+        # The kernel that answered must be this one (never another run's, on the same ports).
+        answered = content.get("user_expressions", {}).get("pid", {}).get("data", {})
+        if answered.get("text/plain") != str(self.pid):
+            raise KernelError(f"kernel {self.pid} did not answer on its own ports")
         self.runs += 1
 
     def after_run(self) -> None:

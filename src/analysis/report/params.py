@@ -162,7 +162,8 @@ def check_parameters(
             except Exception as exc:
                 problems.setdefault(str(exc), []).append(path.stem)
         values.update({k: v for k, v in fixed.items() if k in defaults})
-        result[path] = values
+        # In the notebook's own order, whatever the order given: the same run, the same bytes.
+        result[path] = {k: values[k] for k in defaults if k in values}
     if problems:
         lines = [
             f"{msg} (in {', '.join(where)})" if where else msg for msg, where in problems.items()

@@ -8,8 +8,10 @@ report as it was; every run appends one line to logs/report-runs.log.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -118,6 +120,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="reports folder (default: reports/); staging, lock and logs/ sit beside it",
     )
     parser.add_argument(
+        "--authority",
+        dest="authorities",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build a pack: one benchmarking page per authority and an index (repeatable; "
+        "'all' for every authority in the latest DfE tables)",
+    )
+    parser.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="add every authority of this region to the pack (repeatable)",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=_positive_int,
@@ -168,7 +186,14 @@ def run(args: argparse.Namespace) -> int:
     for name in given:
         if name in RUNNER_PARAMETERS:
             raise UsageError(f"parameter {name!r} is set by the report runner; leave it out")
-    notebooks = honest_notebooks(layout, notebooks, given.get("authority"))
+    pack = None
+    if args.authorities or args.region:
+        if "authority" in given:
+            raise UsageError("a pack sets each page's authority: leave out -p authority")
+        notebooks = [pack_notebook(layout, notebooks)]
+        pack = pack_authorities(args.authorities, args.region, given.get("dfe_dir"))
+    else:
+        notebooks = honest_notebooks(layout, notebooks, given.get("authority"))
     try:
         with run_lock(layout.lock):
             return build(
@@ -179,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
                 jobs=args.jobs,
                 warm=not args.fresh_kernels,
                 use_cache=not args.no_cache,
+                pack=pack,
             )
     except LockBusy as exc:
         print(f"analysis report: {exc}; nothing was changed", file=sys.stderr)
@@ -202,6 +228,74 @@ def select_notebooks(folder: Path, names: Sequence[str]) -> list[Path]:
         known = ", ".join(p.stem for p in found)
         raise UsageError(f"unknown notebook {', '.join(map(repr, unknown))}; known: {known}")
     return sorted({by_name[n] for n in names})
+
+
+PACK_TITLE = "Benchmarks of English local authorities: children's social care"
+PACK_INTRO = (
+    "One page per authority: its published figures beside England, its region and the median "
+    "of its ten statistical neighbours."
+)
+
+
+def slug(name: str) -> str:
+    """A page's file name from an authority's name: 'Bristol, City of' -> bristol-city-of."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+
+
+def pack_notebook(layout: Layout, notebooks: list[Path]) -> Path:
+    """The notebook a pack runs per authority: any authority's, taking an `authority` parameter."""
+    declared = pipeline.load(layout.pipeline)
+    found = []
+    for path in notebooks:
+        stage = declared.notebook_stage(path)
+        if (
+            stage is not None
+            and stage.authority is None
+            and "authority" in notebook_parameters(path)
+        ):
+            found.append(path)
+    if len(found) != 1:
+        names = ", ".join(p.stem for p in found) or "none"
+        raise UsageError(
+            f"a pack needs exactly one notebook that can show any authority (found: {names}); "
+            "choose it with --notebook"
+        )
+    return found[0]
+
+
+def pack_authorities(names: Sequence[str], regions: Sequence[str], dfe_dir: Any) -> list[Any]:
+    """The authorities of a pack, by name: those named, 'all', and every one of each region.
+
+    'all' and regions mean the authorities in the latest year of the DfE's table B1.
+    """
+    from analysis.published import areas
+    from analysis.published.read import DFE_DIR, read_published
+
+    published = read_published(config.resolve(str(dfe_dir)) if dfe_dir else DFE_DIR)
+    known = areas.authorities(published)
+    latest_year = max(a.years[-1] for a in known.values())
+    current = [a for a in known.values() if a.years[-1] == latest_year]
+    chosen: dict[str, Any] = {}
+    for name in names:
+        if name.strip().casefold() == "all":
+            chosen |= {a.code: a for a in current}
+        else:
+            found = areas.find(name, known)
+            chosen[found.code] = found
+    by_region = {a.region_name.casefold(): a.region_name for a in current}
+    for region in regions:
+        wanted = region.strip().casefold()
+        if wanted not in by_region:
+            raise UsageError(
+                f"no region called {region!r}; regions: {', '.join(sorted(by_region.values()))}"
+            )
+        chosen |= {a.code: a for a in current if a.region_name.casefold() == wanted}
+    pages_by_slug: dict[str, Any] = {}
+    for authority in chosen.values():
+        other = pages_by_slug.setdefault(slug(authority.name), authority)
+        if other is not authority:
+            raise UsageError(f"{other.name} and {authority.name} would share a page name")
+    return sorted(chosen.values(), key=lambda a: (slug(a.name), a.code))
 
 
 def honest_notebooks(layout: Layout, notebooks: list[Path], authority: Any) -> list[Path]:
@@ -238,10 +332,15 @@ def build(
     jobs: int | None = None,
     warm: bool = True,
     use_cache: bool = True,
+    pack: Sequence[Any] | None = None,
 ) -> int:
-    """Build the whole report under the lock; return the exit status."""
+    """Build the whole report under the lock; return the exit status.
+
+    With `pack` (authorities), the one notebook is run once per authority: a page each.
+    """
     started = _now()
-    entry: dict[str, Any] = {"start": started, "notebooks": [p.stem for p in notebooks]}
+    names = [p.stem for p in notebooks] if pack is None else [slug(a.name) for a in pack]
+    entry: dict[str, Any] = {"start": started, "notebooks": names}
     note = recover(layout)
     if note:
         print(f"analysis report: {note}", file=sys.stderr)
@@ -260,7 +359,15 @@ def build(
         with _signals_raise():
             store = cache.Cache(layout.cache) if use_cache else None
             _build_into_staging(
-                layout, notebooks, per_notebook, clean, entry, jobs or default_jobs(), warm, store
+                layout,
+                notebooks,
+                per_notebook,
+                clean,
+                entry,
+                jobs or default_jobs(),
+                warm,
+                store,
+                pack,
             )
             with _signals_blocked():  # only SIGKILL can split the swap, and recover() repairs that
                 swap_in(layout)
@@ -278,7 +385,7 @@ def build(
         raise
     entry.update(outcome="ok", end=_now())
     _append_log(layout, entry)
-    count = len(notebooks)
+    count = len(names)
     where = config.relative_to_root(layout.out)
     print(f"wrote {where}/index.html: {count} report{'s' if count != 1 else ''}", file=sys.stderr)
     return 0
@@ -340,6 +447,7 @@ def _build_into_staging(
     jobs: int,
     warm: bool,
     store: cache.Cache | None = None,
+    pack: Sequence[Any] | None = None,
 ) -> None:
     """Clean, run and export everything into the staging folder; note facts in the log entry."""
     staging = layout.staging
@@ -351,8 +459,26 @@ def _build_into_staging(
 
     cache_dir = store.root if store is not None else None
     effective = {p: notebook_parameters(p, cache_dir) | per_notebook[p] for p in notebooks}
+    if pack is None:
+        tasks = [
+            Task(name=path.stem, notebook=path, parameters=per_notebook[path], figures=FIGURES)
+            for path in notebooks
+        ]
+    else:
+        (path,) = notebooks
+        order = list(effective[path])
+        tasks = [
+            Task(
+                name=slug(authority.name),
+                notebook=path,
+                parameters=_in_order(per_notebook[path] | {"authority": authority.name}, order),
+                figures=f"{FIGURES}/{slug(authority.name)}",
+            )
+            for authority in pack
+        ]
+    task_effective = {t.name: effective[t.notebook] | dict(t.parameters) for t in tasks}
     inputs = provenance.hash_inputs(_input_paths(sources, notebooks, effective))
-    data = provenance.manifest(inputs, {p.stem: effective[p] for p in notebooks})
+    data = provenance.manifest(inputs, task_effective)
     footer = pages.footer_html(data)
     entry.update(
         commit=data["git"]["commit"],
@@ -360,22 +486,30 @@ def _build_into_staging(
         inputs_digest=data["inputs_digest"],
         inputs=inputs,
     )
-
+    keys: dict[tuple[Path, str], Any] = {}
     tasks = [
-        Task(
-            name=path.stem,
-            notebook=path,
-            parameters=per_notebook[path],
-            figures=FIGURES,
-            key=task_key(layout, path, per_notebook[path], effective[path], inputs),
+        dataclasses.replace(
+            t,
+            key=task_key(
+                layout, t.notebook, t.parameters, task_effective[t.name], inputs, memo=keys
+            ),
         )
-        for path in notebooks
+        for t in tasks
     ]
-    entries = run_tasks(layout, tasks, footer, jobs=jobs, warm=warm, store=store)
-    write_index(staging, entries, footer, store)
+    progress = Progress(len(tasks), "pages") if pack is not None else None
+    entries = run_tasks(layout, tasks, footer, jobs=jobs, warm=warm, store=store, progress=progress)
+    if pack is None:
+        write_index(staging, entries, footer, store)
+    else:
+        write_index(staging, entries, footer, store, heading=PACK_TITLE, intro=PACK_INTRO)
     (staging / "manifest.json").write_text(
         provenance.manifest_text(data), encoding="utf-8", newline="\n"
     )
+
+
+def _in_order(values: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """Parameters in the notebook's own order (papermill injects them in the order given)."""
+    return {k: values[k] for k in order if k in values}
 
 
 def write_index(
@@ -418,13 +552,15 @@ def task_key(
     given: Mapping[str, Any],
     effective: Mapping[str, Any],
     inputs: Mapping[str, str],
+    memo: dict[Any, Any] | None = None,
 ) -> str:
     """The cache key of running notebook `path`: its bytes, parameters, inputs, versions."""
     _, sources = plan(layout, [path], {path: dict(given)})
-    names = {
-        config.relative_to_root(p)
-        for p in provenance.files_under(_input_paths(sources, [path], {path: dict(effective)}))
-    }
+    paths = _input_paths(sources, [path], {path: dict(effective)})
+    memo = {} if memo is None else memo
+    if tuple(paths) not in memo:
+        memo[tuple(paths)] = {config.relative_to_root(p) for p in provenance.files_under(paths)}
+    names = memo[tuple(paths)]
     mine = {name: sha for name, sha in inputs.items() if name in names}
     notebook_sha = inputs.get(config.relative_to_root(path)) or provenance.sha256_file(path)
     return cache.notebook_key(notebook_sha, effective, mine, execution.kernel_env())
@@ -579,10 +715,8 @@ def _execute_task(
 ) -> tuple[Any, list[Path]]:
     """Run a task's notebook in a kernel from the pool; move its figures into the report."""
     where = config.relative_to_root(task.notebook)
-    print(
-        f"running {where}" + (f" ({task.name})" if task.name != task.notebook.stem else ""),
-        file=sys.stderr,
-    )
+    if task.name == task.notebook.stem:  # a pack's pages are counted by its progress bar
+        print(f"running {where}", file=sys.stderr)
     run_dir = staging / RUNS / task.name
     run_dir.mkdir(parents=True)
     kernel = pool.acquire()
@@ -640,6 +774,41 @@ def thumbnail(
         if shown is not None and png.read_bytes() == shown:
             return f"{folder}/{png.name}", pages.first_figure_alt(nb)
     return (f"{folder}/{saved[0].name}" if saved else None), None
+
+
+class Progress:
+    """Pages done and the time left: a bar on a terminal, plain lines otherwise (cron, logs)."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, what: str, stream: Any = None) -> None:
+        self.total, self.what, self.count = total, what, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        # Plain lines: about twenty in all, so a 153-page pack does not flood a cron mail.
+        self.every = max(1, total // 20)
+
+    def done(self, name: str) -> None:
+        """One more page finished."""
+        self.count += 1
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.count * (self.total - self.count)
+        eta = f"about {_duration(left)} left" if self.count < self.total else "done"
+        if self.tty:
+            filled = round(self.WIDTH * self.count / self.total)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            end = "\n" if self.count == self.total else ""
+            text = f"\r[{bar}] {self.count}/{self.total} {self.what}, {eta}\033[K{end}"
+            self.stream.write(text)
+        elif self.count % self.every == 0 or self.count == self.total:
+            self.stream.write(f"{self.count}/{self.total} {self.what} done ({name}), {eta}\n")
+        self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
 @contextmanager
