@@ -77,7 +77,10 @@ def timed_report(copy: Path, *args: str) -> float:
 def main() -> int:
     """Measure B, then the report cold and with nothing changed; print seconds and ratios."""
     b = stack_import_seconds()
-    print(f"B (import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert): {b:.2f} s", flush=True)
+    print(
+        f"B (import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert): {b:.2f} s",
+        flush=True,
+    )
     print(f"{'analysis report':<32} {'seconds':>8} {'x B':>7}   goal", flush=True)
 
     def show(name: str, seconds: float, pages: int | None = None) -> None:
