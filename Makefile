@@ -81,5 +81,5 @@ constraints: $(ENV_STAMP) ## Re-pin constraints.txt to the versions installed in
 	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^#'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
-clean: ## Remove built outputs (keeps data/raw and .venv)
-	rm -rf data/processed/* reports/* .report-build .report-old
+clean: ## Remove built outputs and the report cache (keeps data/raw and .venv)
+	rm -rf data/processed/* reports/* .report-build .report-old .report-cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import functools
 import os
 import re
 import sys
@@ -90,6 +91,7 @@ def kernel_env(reports_dir: Path | None = None) -> dict[str, str]:
     return env
 
 
+@functools.cache
 def source_date_epoch() -> str:
     """The commit time of HEAD when ROOT is a git checkout, else 0: never the clock."""
     from analysis.report.provenance import git_output
@@ -142,6 +144,43 @@ def execute(
                 partial = nbformat.read(str(out_path), as_version=4)
                 write_notebook(normalise(partial, extra_prefixes=_prefixes(reports_dir)), out_path)
     nb = normalise(nb, extra_prefixes=_prefixes(reports_dir))
+    write_notebook(nb, out_path)
+    return nb
+
+
+def execute_in_kernel(
+    kernel: Any,
+    nb_path: Path,
+    out_path: Path,
+    parameters: Mapping[str, Any],
+    reports_dir: Path,
+) -> Any:
+    """Run a notebook with papermill in a kernel of the runner's pool (see report.kernels).
+
+    The kernel already has the run's environment and working folder; its figures go under
+    reports_dir, whose absolute path is cut from outputs. Raises on a failing cell.
+    """
+    import nbformat
+    import papermill
+
+    kernel.prepare(reports_dir)
+    prefixes = _prefixes(reports_dir)
+    try:
+        nb = papermill.execute_notebook(
+            str(nb_path),
+            str(out_path),
+            parameters=dict(parameters),
+            kernel_name=KERNEL,
+            km=kernel.km,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=CELL_TIMEOUT_S,
+        )
+    finally:
+        if Path(out_path).exists():
+            partial = nbformat.read(str(out_path), as_version=4)
+            write_notebook(normalise(partial, extra_prefixes=prefixes), out_path)
+    nb = normalise(nb, extra_prefixes=prefixes)
     write_notebook(nb, out_path)
     return nb
 
@@ -318,14 +357,34 @@ def without_injected_cell(nb: Any) -> Any:
 
 
 def notebook_title(nb: Any, default: str) -> str:
-    """The first markdown heading of a notebook, without its #s."""
+    """The first markdown heading of a notebook, without its #s.
+
+    A heading shown by a code cell (a Markdown output, e.g. one naming the authority of a
+    parameterised page) counts too, with its markdown escapes undone.
+    """
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
+        if cell.cell_type == "markdown":
+            texts = [cell.source]
+        elif cell.cell_type == "code":
+            texts = [
+                _as_text(out.get("data", {}).get("text/markdown", ""))
+                for out in cell.get("outputs", [])
+            ]
+        else:
             continue
-        for line in cell.source.splitlines():
-            if line.startswith("#"):
-                return line.lstrip("#").strip()
+        for text in texts:
+            for line in text.splitlines():
+                if line.startswith("#"):
+                    title = line.lstrip("#").strip()
+                    return title if cell.cell_type == "markdown" else _MD_ESCAPE.sub(r"\1", title)
     return default
+
+
+_MD_ESCAPE = re.compile(r"\\(.)")
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else "".join(value)
 
 
 def finding(nb: Any) -> str | None:

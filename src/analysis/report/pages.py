@@ -259,7 +259,15 @@ def _markdown_inline(text: str) -> str:
     return match.group(1) if match else rendered
 
 
-def index_to_html(entries: list[dict[str, Any]], footer_html: str) -> str:
+def index_to_html(
+    entries: list[dict[str, Any]],
+    footer_html: str,
+    heading: str = INDEX_TITLE,
+    intro: str = (
+        "Each report below shows one part of the improvement programme's figures, with the "
+        "numbers behind every chart in a table beside it."
+    ),
+) -> str:
     """The index page: each report's title as a link, its thumbnail with alt text and finding.
 
     An entry is {"title", "href", "thumbnail" (relative path or None), "finding" (markdown)} with
@@ -286,12 +294,11 @@ def index_to_html(entries: list[dict[str, Any]], footer_html: str) -> str:
         parts.append("</li>")
         items.append("\n".join(parts))
     body = (
-        f"<h1>{html.escape(INDEX_TITLE)}</h1>\n"
-        "<p>Each report below shows one part of the improvement programme's figures, with the "
-        "numbers behind every chart in a table beside it.</p>\n"
+        f"<h1>{html.escape(heading)}</h1>\n"
+        f"<p>{html.escape(intro, quote=False)}</p>\n"
         '<ul class="reports">\n' + "\n".join(items) + "\n</ul>"
     )
-    return _page(INDEX_TITLE, body, footer_html)
+    return _page(heading, body, footer_html)
 
 
 def footer_html(data: Mapping[str, Any]) -> str:

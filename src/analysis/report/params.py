@@ -22,12 +22,40 @@ class Expression(str):
     """A default that is not a literal (e.g. a call): its type is unknown, its text is kept."""
 
 
-def notebook_parameters(path: Path) -> dict[str, Any]:
-    """The defaults in a notebook's `parameters` cell, as Python values (papermill's inspection)."""
+def notebook_parameters(path: Path, cache_dir: Path | None = None) -> dict[str, Any]:
+    """The defaults in a notebook's `parameters` cell, as Python values (papermill's inspection).
+
+    With cache_dir, papermill's answer is kept there under the SHA-256 of the notebook's bytes
+    and papermill's version, so a later run need not import papermill just to ask again.
+    """
+    return {name: _literal(text) for name, text in _inspect(Path(path), cache_dir).items()}
+
+
+def _inspect(path: Path, cache_dir: Path | None) -> dict[str, Any]:
+    """papermill.inspect_notebook's defaults (as text), read from or written to cache_dir."""
+    import hashlib
+    import json
+    from importlib import metadata
+
+    stored = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(path.read_bytes())
+        digest.update(b"\0papermill " + metadata.version("papermill").encode())
+        stored = cache_dir / "parameters" / f"{digest.hexdigest()}.json"
+        try:
+            found = json.loads(stored.read_text(encoding="utf-8"))
+            if isinstance(found, dict):
+                return found
+        except (OSError, ValueError):
+            pass
     from papermill import inspect_notebook
 
-    found = inspect_notebook(str(path))
-    return {name: _literal(info.get("default")) for name, info in found.items()}
+    found = {name: info.get("default") for name, info in inspect_notebook(str(path)).items()}
+    if stored is not None:
+        from analysis.atomic import write_text
+
+        write_text(stored, json.dumps(found, sort_keys=True))
+    return found
 
 
 def _literal(text: Any) -> Any:
@@ -107,14 +135,17 @@ def _type_message(name: str, value: Any, default: Any) -> str:
 
 
 def check_parameters(
-    notebooks: Iterable[Path], given: Mapping[str, Any], fixed: Mapping[str, Any]
+    notebooks: Iterable[Path],
+    given: Mapping[str, Any],
+    fixed: Mapping[str, Any],
+    cache_dir: Path | None = None,
 ) -> dict[Path, dict[str, Any]]:
     """Per notebook, the parameters to pass: the user's (checked) that it declares, plus `fixed`.
 
     Every problem is reported at once: an unknown name, or a value whose type does not match the
     default in a notebook that declares it.
     """
-    declared = {path: notebook_parameters(path) for path in notebooks}
+    declared = {path: notebook_parameters(path, cache_dir) for path in notebooks}
     known = sorted({name for params in declared.values() for name in params})
     problems: dict[str, list[str]] = {}
     for name in given:
@@ -131,7 +162,8 @@ def check_parameters(
             except Exception as exc:
                 problems.setdefault(str(exc), []).append(path.stem)
         values.update({k: v for k, v in fixed.items() if k in defaults})
-        result[path] = values
+        # In the notebook's own order, whatever the order given: the same run, the same bytes.
+        result[path] = {k: values[k] for k in defaults if k in values}
     if problems:
         lines = [
             f"{msg} (in {', '.join(where)})" if where else msg for msg, where in problems.items()

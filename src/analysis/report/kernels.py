@@ -1,0 +1,199 @@
+"""Kernels for the report runner: started with the run's environment, reused, always ended.
+
+Each worker thread of a build takes a kernel from the pool, runs one notebook in it with
+papermill and gives it back. A kernel that has run a notebook is reset before the next one
+(names, figures, warnings already shown, the execution counter), so a notebook run in a warm
+kernel gives the same bytes as one run in a fresh kernel; the tests compare the two.
+
+Kernels get their environment and working folder when they start, so no thread ever changes
+this process's os.environ or current folder. `kill_all` ends every kernel at once (a stop
+signal, a failing notebook): nothing is left running after the runner exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+
+# Run silently in a kernel before every notebook: what a notebook can see of the kernel's past.
+# The snapshot of the warning filters is taken before the first notebook, so a warning shown
+# once by an earlier notebook is shown again, as it would be in a fresh kernel.
+_PREPARE = """
+def _analysis_prepare(reports_dir, first):
+    import os, sys, warnings
+    if first:
+        sys._analysis_warning_filters = list(warnings.filters)
+    else:
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+        get_ipython().reset(new_session=True)
+        warnings.resetwarnings()  # also forgets which warnings were already shown
+        warnings.filters[:] = sys._analysis_warning_filters
+        warnings.onceregistry.clear()
+    os.environ[{env!r}] = reports_dir
+_analysis_prepare({reports_dir!r}, {first!r})
+globals().pop("_analysis_prepare", None)
+"""
+
+
+_STARTING = threading.Lock()
+
+
+class KernelError(RuntimeError):
+    """A kernel could not be started or prepared."""
+
+
+def _manager_class() -> type:
+    from jupyter_client import AsyncKernelManager
+
+    class Manager(AsyncKernelManager):  # type: ignore[misc]
+        """Remembers the clients papermill makes, so that their sockets can be closed."""
+
+        def client(self, **kwargs: Any) -> Any:
+            kc = super().client(**kwargs)
+            self._made = [*getattr(self, "_made", []), kc]
+            return kc
+
+        def close_clients(self) -> None:
+            for kc in getattr(self, "_made", []):
+                kc.stop_channels()
+            self._made = []
+
+    return Manager
+
+
+class Kernel:
+    """One python3 kernel, started on demand in the calling thread."""
+
+    def __init__(self, name: str, env: Mapping[str, str], cwd: Path, extra_arguments: list[str]):
+        from jupyter_core.utils import run_sync
+
+        self.km = _manager_class()(kernel_name=name)
+        self.runs = 0
+        # One start at a time: kernels started at the same moment could be given the same free
+        # ports; jupyter_client's port cache keeps later starts off the ports already handed out.
+        with _STARTING:
+            run_sync(self.km.start_kernel)(
+                extra_arguments=list(extra_arguments), env=dict(env), cwd=str(cwd)
+            )
+
+    @property
+    def pid(self) -> int | None:
+        process = getattr(self.km.provisioner, "process", None)
+        return None if process is None else process.pid
+
+    def prepare(self, reports_dir: Path) -> None:
+        """Make the kernel look fresh to the next notebook; its figures go under reports_dir."""
+        code = _PREPARE.format(
+            env=config.REPORTS_ENV, reports_dir=str(reports_dir), first=self.runs == 0
+        )
+        # A client of the manager asks it whether the process lives; a bare client would judge by
+        # heartbeats, which a busy machine can miss.
+        kc = self.km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(
+                code,
+                silent=True,
+                store_history=False,
+                timeout=60,
+                output_hook=lambda _m: None,
+                user_expressions={"pid": "__import__('os').getpid()"},
+            )
+        finally:
+            kc.stop_channels()
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelError(f"could not prepare a kernel: {content.get('evalue')}")
+        # The kernel that answered must be this one (never another run's, on the same ports).
+        answered = content.get("user_expressions", {}).get("pid", {}).get("data", {})
+        if answered.get("text/plain") != str(self.pid):
+            raise KernelError(f"kernel {self.pid} did not answer on its own ports")
+        self.runs += 1
+
+    def after_run(self) -> None:
+        """Close the sockets papermill's client left open (it does not own the kernel)."""
+        self.km.close_clients()
+
+    def kill(self) -> None:
+        """End the kernel's process now and remove its connection file."""
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            with contextlib.suppress(Exception):  # best effort: the OS reaps it anyway
+                process.wait(timeout=10)
+        with contextlib.suppress(Exception):
+            self.km.cleanup_connection_file()
+
+
+class KernelPool:
+    """Up to `size` kernels, started when first needed, reused, and all ended by `kill_all`.
+
+    warm=False starts a new kernel for every notebook (the reference the tests compare with).
+    """
+
+    def __init__(
+        self,
+        size: int,
+        env: Mapping[str, str],
+        cwd: Path,
+        kernel_name: str,
+        extra_arguments: list[str],
+        warm: bool = True,
+    ) -> None:
+        self.size = max(1, size)
+        self.env = dict(env)
+        self.cwd = cwd
+        self.kernel_name = kernel_name
+        # History in memory, as nbclient gives its own kernels: kernels never share a sqlite file.
+        self.extra_arguments = [*extra_arguments, "--HistoryManager.hist_file=:memory:"]
+        self.warm = warm
+        self._idle: queue.SimpleQueue[Kernel] = queue.SimpleQueue()
+        self._all: list[Kernel] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def acquire(self) -> Kernel:
+        """An idle kernel, or a new one (workers never outnumber `size`)."""
+        if self.warm:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+        kernel = Kernel(self.kernel_name, self.env, self.cwd, self.extra_arguments)
+        with self._lock:
+            self._all.append(kernel)
+            closed = self._closed
+        if closed:  # a stop arrived while it started
+            kernel.kill()
+            raise KernelError("the run is stopping")
+        return kernel
+
+    def release(self, kernel: Kernel, healthy: bool) -> None:
+        """Give a kernel back after a run; one that failed, or any in fresh mode, is ended."""
+        kernel.after_run()
+        if healthy and self.warm and not self._closed:
+            self._idle.put(kernel)
+        else:
+            kernel.kill()
+
+    def kill_all(self) -> None:
+        """End every kernel this pool started (safe from any thread, more than once)."""
+        with self._lock:
+            self._closed = True
+            kernels = list(self._all)
+        for kernel in kernels:
+            kernel.kill()
+
+
+def kernel_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment with the kernel's own settings on top (os.environ untouched)."""
+    return {**os.environ, **extra}

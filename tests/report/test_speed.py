@@ -1,0 +1,170 @@
+"""Fast builds give the bytes of a slow one: parallel, warm kernels, the cache, the pack.
+
+The reference is a serial build with a fresh kernel per notebook and no cache, as the runner
+built before it ran notebooks in parallel. These tests are about bytes, never about time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from file_trees import snapshot
+
+from analysis import config
+from analysis.report import cache, params, runner
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
+GOOD = FIXTURES / "good"
+
+
+def report(workspace: Path, *extra: str, notebooks: Path | None = GOOD, timeout: float = 600):
+    """`python -m analysis report` writing under `workspace` (fixture notebooks, no stages)."""
+    cmd = [sys.executable, "-m", "analysis", "report", "--no-clean"]
+    if notebooks is not None:
+        cmd += ["--notebooks-dir", str(notebooks)]
+    cmd += ["--out", str(workspace / "reports"), *extra]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, bytes]:
+    """A serial, uncached build, a fresh kernel per notebook."""
+    workspace = tmp_path_factory.mktemp("serial")
+    report(workspace, "-p", "repeats", "4", "--jobs", "1", "--fresh-kernels", "--no-cache")
+    assert not (workspace / cache.CACHE_NAME).exists()
+    return snapshot(workspace / "reports")
+
+
+def test_parallel_warm_build_gives_the_bytes_of_a_serial_fresh_one(tmp_path, reference):
+    report(tmp_path, "-p", "repeats", "4", "--jobs", "2")
+    assert snapshot(tmp_path / "reports") == reference
+
+
+def test_one_warm_kernel_running_every_notebook_gives_the_same_bytes(tmp_path, reference):
+    report(tmp_path, "-p", "repeats", "4", "--jobs", "1", "--no-cache")
+    assert snapshot(tmp_path / "reports") == reference
+
+
+def test_a_rebuild_with_nothing_changed_runs_nothing_and_gives_the_same_bytes(tmp_path, reference):
+    first = report(tmp_path, "-p", "repeats", "4")
+    assert first.stderr.count("running ") == 2
+    again = report(tmp_path, "-p", "repeats", "4")
+    assert "running " not in again.stderr  # no notebook was run, no kernel started
+    assert snapshot(tmp_path / "reports") == reference
+    assert (
+        json.loads((tmp_path / "logs" / "report-runs.log").read_text().splitlines()[-1])["outcome"]
+        == "ok"
+    )
+    # Another parameter is another result: only that is run again.
+    other = report(tmp_path, "-p", "repeats", "5")
+    assert other.stderr.count("running ") == 2
+
+
+def test_a_corrupt_or_partial_cache_entry_is_ignored_and_replaced(tmp_path, reference):
+    report(tmp_path, "-p", "repeats", "4")
+    entries = sorted((tmp_path / cache.CACHE_NAME / "notebooks").glob("*/*/notebook.ipynb"))
+    assert len(entries) == 2
+    entries[0].write_text("{not a notebook", encoding="utf-8")  # corrupt
+    partial = entries[1].parent / cache.ENTRY_FILE
+    partial.unlink()  # as if the run died before finishing the entry
+    done = report(tmp_path, "-p", "repeats", "4")
+    assert done.stderr.count("running ") == 2
+    assert snapshot(tmp_path / "reports") == reference
+    assert "running " not in report(tmp_path, "-p", "repeats", "4").stderr  # replaced, good
+
+
+def test_a_notebook_key_follows_only_the_inputs_it_reads():
+    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    caseloads = config.NOTEBOOKS / "01_caseloads.ipynb"
+    kpis = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
+    given = {"figures_dir": "figures"}
+    inputs = {
+        "data/raw/cabinet_report_2012-07-10.csv": "a" * 64,
+        "data/processed/metrics.csv": "b" * 64,
+        "data/processed/synthetic_extract/assessments.csv": "c" * 64,
+        "notebooks/01_caseloads.ipynb": "d" * 64,
+        "notebooks/04_case_level_kpis.ipynb": "e" * 64,
+    }
+
+    def keys(hashes):
+        return [
+            runner.task_key(layout, path, given, params.notebook_parameters(path) | given, hashes)
+            for path in (caseloads, kpis)
+        ]
+
+    before = keys(inputs)
+    metrics_changed = keys(inputs | {"data/processed/metrics.csv": "f" * 64})
+    extract_changed = keys(inputs | {"data/processed/synthetic_extract/assessments.csv": "0" * 64})
+    assert metrics_changed[0] != before[0] and metrics_changed[1] == before[1]
+    assert extract_changed[0] == before[0] and extract_changed[1] != before[1]
+
+
+def test_a_stage_is_current_only_while_its_outputs_are_as_it_wrote_them(tmp_path):
+    store = cache.Cache(tmp_path / cache.CACHE_NAME)
+    out = tmp_path / "out.csv"
+    out.write_text("a,b\n1,2\n")
+    assert not store.stage_is_current("clean", "k1", [out])
+    store.stage_ran("clean", "k1", [out])
+    assert store.stage_is_current("clean", "k1", [out])
+    assert not store.stage_is_current("clean", "k2", [out])  # inputs or code changed
+    out.write_text("a,b\n1,3\n")
+    assert not store.stage_is_current("clean", "k1", [out])  # someone changed the output
+    out.unlink()
+    assert not store.stage_is_current("clean", "k1", [out])
+
+
+def test_progress_prints_plain_lines_when_not_on_a_terminal():
+    stream = io.StringIO()
+    progress = runner.Progress(3, "pages", stream=stream)
+    for name in ("a", "b", "c"):
+        progress.done(name)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("1/3 pages done (a), about ") and lines[0].endswith(" left")
+    assert lines[-1] == "3/3 pages done (c), done"
+    assert "\r" not in stream.getvalue()
+
+
+def test_page_names_are_plain_file_names():
+    assert runner.slug("Bristol, City of") == "bristol-city-of"
+    assert runner.slug("Kingston upon Hull, City of") == "kingston-upon-hull-city-of"
+    assert runner.slug("St. Helens") == "st-helens"
+
+
+def test_a_page_in_a_pack_is_the_page_built_alone(tmp_path):
+    """Two authorities in a pack (warm kernels, in parallel) and each built alone."""
+    pack = tmp_path / "pack"
+    done = report(pack, "--authority", "Luton", "--authority", "York", notebooks=None)
+    pages = snapshot(pack / "reports")
+    assert {"luton.html", "york.html", "luton.ipynb", "york.ipynb", "index.html"} <= set(pages)
+    assert "2/2 pages done" in done.stderr
+    index = pages["index.html"].decode()
+    assert '<a href="luton.html">Benchmarks: Luton beside England' in index
+    assert 'src="figures/york/05_benchmark-trends.png"' in index
+    for name, slug in (("Luton", "luton"), ("York", "york")):
+        alone = tmp_path / slug
+        report(alone, "-p", "authority", name, "--no-cache", "--jobs", "1", notebooks=None)
+        single = snapshot(alone / "reports")
+        assert pages[f"{slug}.html"] == single["05_benchmark.html"]
+        assert pages[f"{slug}.ipynb"] == single["05_benchmark.ipynb"]
+        assert f"<h1>Benchmarks: {name} beside England".encode() in pages[f"{slug}.html"]
+        figures = {k.split("/")[-1]: v for k, v in single.items() if k.startswith("figures/")}
+        assert figures == {
+            k.split("/")[-1]: v for k, v in pages.items() if k.startswith(f"figures/{slug}/")
+        }
+
+
+def test_an_unknown_region_is_refused_naming_the_regions(tmp_path):
+    cmd = [sys.executable, "-m", "analysis", "report", "--no-clean", "--region", "Atlantis"]
+    done = subprocess.run(
+        [*cmd, "--out", str(tmp_path / "reports")], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert "no region called 'Atlantis'" in done.stderr and "North East" in done.stderr
+    assert not (tmp_path / "reports").exists()
