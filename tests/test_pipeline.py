@@ -8,7 +8,7 @@ import pytest
 
 from analysis import config, pipeline
 from analysis.errors import DataError
-from analysis.report import params, runner
+from analysis.report import folders, params, tasks
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -90,16 +90,16 @@ def test_the_projects_pipeline_matches_its_notebooks():
 
 
 def test_the_report_hashes_the_raw_inputs_behind_each_notebook():
-    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
     caseloads, benchmark = (
         config.NOTEBOOKS / n for n in ("01_caseloads.ipynb", "05_benchmark.ipynb")
     )
-    stages, sources = runner.plan(layout, [caseloads], {caseloads: {}})
+    stages, sources = tasks.plan(layout, [caseloads], {caseloads: {}})
     assert ([s.name for s in stages], sources) == (["clean"], ["data/raw"])
-    stages, sources = runner.plan(layout, [benchmark], {benchmark: {}})
+    stages, sources = tasks.plan(layout, [benchmark], {benchmark: {}})
     assert ([s.name for s in stages], sources) == (["clean"], ["data/raw/dfe", "data/raw"])
     # A user who points metrics_path elsewhere gets no clean stage, and that file is hashed instead.
-    stages, sources = runner.plan(layout, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
+    stages, sources = tasks.plan(layout, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
     assert (stages, sources) == ([], [])
-    inputs = runner._input_paths(sources, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
+    inputs = tasks._input_paths(sources, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
     assert inputs == [caseloads, config.ROOT / "x.csv"]

@@ -9,7 +9,7 @@ import pytest
 from analysis import config
 from analysis.cli import main
 from analysis.errors import UsageError
-from analysis.report import runner
+from analysis.report import folders, runner
 
 OWN = sorted(config.NOTEBOOKS.glob("0[1-4]_*.ipynb"))
 
@@ -28,7 +28,7 @@ def test_another_authority_gets_none_of_peterboroughs_pages_and_nothing_is_writt
 
 
 def test_for_another_authority_only_the_benchmark_page_is_built() -> None:
-    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
     every = sorted(config.NOTEBOOKS.glob("*.ipynb"))
     assert runner.honest_notebooks(layout, every, "Luton") == [
         config.NOTEBOOKS / "05_benchmark.ipynb"
@@ -36,7 +36,7 @@ def test_for_another_authority_only_the_benchmark_page_is_built() -> None:
 
 
 def test_the_authority_is_matched_whatever_its_case() -> None:
-    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
     assert len(OWN) == 4
     assert runner.honest_notebooks(layout, OWN, " peterborough ") == OWN
     assert runner.honest_notebooks(layout, OWN, None) == OWN
@@ -51,7 +51,7 @@ def test_a_notebook_for_any_authority_stays_and_the_others_are_named(
         "  - {name: own, notebook: notebooks/own.ipynb, authority: Peterborough}\n"
         "  - {name: any, notebook: notebooks/any.ipynb}\n"
     )
-    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=tmp_path, pipeline=declared)
+    layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=tmp_path, pipeline=declared)
     own, anyone = config.ROOT / "notebooks/own.ipynb", config.ROOT / "notebooks/any.ipynb"
     assert runner.honest_notebooks(layout, [anyone, own], "Luton") == [anyone]
     assert "for Luton, left out own (its data are Peterborough's own)" in capsys.readouterr().err

@@ -18,7 +18,7 @@ import pytest
 from file_trees import snapshot
 
 from analysis import config
-from analysis.report import execution, pages, params, provenance, runner
+from analysis.report import execution, folders, pages, params, provenance, runner, safety
 from analysis.report.lock import run_lock
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -100,7 +100,7 @@ def test_good_run_writes_complete_report(good_build):
     # The finding comes from the executed notebook, so it reflects the -p value (4 bars).
     assert "Peterborough: 4 bars, the last 6.0." in index
     assert "def " not in files["01_alpha.html"].decode()  # no code in the HTML
-    assert not (workspace / runner.STAGING_NAME).exists()
+    assert not (workspace / folders.STAGING_NAME).exists()
     [entry] = log_lines(workspace)
     assert entry["outcome"] == "ok" and entry["inputs_digest"]
 
@@ -297,7 +297,7 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_report(prev
     assert 'at line 2: missing = counts["no such team"]' in message
     assert "untouched" in message
     assert snapshot(previous / "reports") == before
-    assert not (previous / runner.STAGING_NAME).exists()
+    assert not (previous / folders.STAGING_NAME).exists()
     entry = log_lines(previous)[-1]
     assert entry["outcome"] == "failed" and "02_boom.ipynb" in entry["message"]
     assert entry["inputs"]["tests/fixtures/notebooks/failing/02_boom.ipynb"]  # hashes logged
@@ -331,7 +331,7 @@ def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous):
         f"     needs: [{processed}/metrics.csv], writes: {{reports: aggregate}}}}\n"
     )
     before = snapshot(previous / "reports")
-    layout = runner.Layout(out=previous / "reports", notebooks_dir=GOOD, pipeline=declared)
+    layout = folders.Layout(out=previous / "reports", notebooks_dir=GOOD, pipeline=declared)
     with pytest.raises(DataError, match=r"bad\.csv:2"):
         runner.build(layout, sorted(GOOD.glob("*.ipynb")), {}, clean=True)
     assert snapshot(previous / "reports") == before
@@ -345,7 +345,7 @@ def test_killed_run_keeps_previous_report_and_next_run_recovers(previous):
     proc = start_report(previous, SLOW, "-p", "pid_file", str(pid_file))
     try:
         wait_for(pid_file)  # the notebook is running inside the staging build
-        assert (previous / runner.STAGING_NAME).exists()
+        assert (previous / folders.STAGING_NAME).exists()
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -354,12 +354,12 @@ def test_killed_run_keeps_previous_report_and_next_run_recovers(previous):
         if pid_file.exists():
             end_process(int(pid_file.read_text()))
     assert snapshot(previous / "reports") == before
-    assert (previous / runner.STAGING_NAME).exists()  # stale, as a real kill would leave it
+    assert (previous / folders.STAGING_NAME).exists()  # stale, as a real kill would leave it
 
     done = run_report(previous, GOOD, "-p", "repeats", "4")
     assert done.returncode == 0, done.stderr
     assert "interrupted run" in done.stderr
-    assert not (previous / runner.STAGING_NAME).exists()
+    assert not (previous / folders.STAGING_NAME).exists()
     assert snapshot(previous / "reports").keys() == before.keys()  # a complete report again
     assert "staging folder of an interrupted run" in log_lines(previous)[-1]["recovered"]
 
@@ -380,13 +380,13 @@ def test_terminated_run_cleans_up_and_exits_non_zero(previous):
     assert "SIGTERM" in err and "untouched" in err
     assert "Traceback" not in err  # what cron mails is two plain lines, not a kernel's stack
     assert snapshot(previous / "reports") == before
-    assert not (previous / runner.STAGING_NAME).exists()
+    assert not (previous / folders.STAGING_NAME).exists()
     assert log_lines(previous)[-1]["outcome"] == "interrupted"
 
 
 def test_second_run_exits_at_once_while_one_holds_the_lock(previous):
     before = snapshot(previous / "reports")
-    with run_lock(previous / runner.LOCK_NAME):
+    with run_lock(previous / folders.LOCK_NAME):
         started = time.monotonic()
         done = run_report(previous, GOOD, timeout=60)
         elapsed = time.monotonic() - started
@@ -418,23 +418,23 @@ def test_every_outcome_logs_the_same_fields(previous):
 
 
 def test_recover_puts_back_reports_after_a_kill_mid_swap(tmp_path):
-    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
+    layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
     layout.backup.mkdir()
     (layout.backup / "index.html").write_text("last good")
     layout.staging.mkdir()
-    note = runner.recover(layout)
+    note = safety.recover(layout)
     assert (layout.out / "index.html").read_text() == "last good"
     assert not layout.backup.exists() and not layout.staging.exists()
     assert note and "restored" in note
 
 
 def test_swap_replaces_reports_and_leaves_no_backup(tmp_path):
-    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
+    layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=GOOD)
     layout.out.mkdir()
     (layout.out / "old.html").write_text("old")
     layout.staging.mkdir()
     (layout.staging / "new.html").write_text("new")
-    runner.swap_in(layout)
+    safety.swap_in(layout)
     assert [p.name for p in layout.out.iterdir()] == ["new.html"]
     assert not layout.backup.exists() and not layout.staging.exists()
 

@@ -14,7 +14,7 @@ from analysis import config
 from analysis.cases import synth
 from analysis.errors import DataError
 from analysis.metrics.clean import clean
-from analysis.report import pages, runner
+from analysis.report import folders, pages, runner
 from analysis.story import formatting
 
 HOSTILE = 'Family <b onmouseover="alert(1)">Support</b>'
@@ -98,7 +98,7 @@ def test_hostile_citations_reach_the_pages_as_text(tmp_path: Path) -> None:
     raw.mkdir()
     _plant(raw)
     clean(raw, processed)
-    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
     notebooks = [config.NOTEBOOKS / "01_caseloads.ipynb", config.NOTEBOOKS / "02_cin_cases.ipynb"]
     given = {"metrics_path": str(processed / "metrics.csv")}
     assert runner.build(layout, notebooks, given, clean=False) == 0
@@ -128,7 +128,7 @@ def test_a_hostile_team_name_in_an_extract_reaches_page_04_as_text(tmp_path: Pat
         episodes.replace(",Family Support,", f',"{HOSTILE.replace(chr(34), chr(34) * 2)}",'),
         encoding="utf-8",
     )
-    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
     notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
     assert runner.build(layout, [notebook], {"extract_dir": str(cases)}, clean=False) == 0
     for name in ("04_case_level_kpis.html", "index.html"):

@@ -16,7 +16,7 @@ import pytest
 from file_trees import snapshot
 
 from analysis import config
-from analysis.report import cache, params, runner
+from analysis.report import cache, folders, pack, params, tasks
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 GOOD = FIXTURES / "good"
@@ -81,7 +81,7 @@ def test_a_corrupt_or_partial_cache_entry_is_ignored_and_replaced(tmp_path, refe
 
 
 def test_a_notebook_key_follows_only_the_inputs_it_reads():
-    layout = runner.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
     caseloads = config.NOTEBOOKS / "01_caseloads.ipynb"
     kpis = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
     given = {"figures_dir": "figures"}
@@ -95,7 +95,7 @@ def test_a_notebook_key_follows_only_the_inputs_it_reads():
 
     def keys(hashes):
         return [
-            runner.task_key(layout, path, given, params.notebook_parameters(path) | given, hashes)
+            tasks.task_key(layout, path, given, params.notebook_parameters(path) | given, hashes)
             for path in (caseloads, kpis)
         ]
 
@@ -122,7 +122,7 @@ def test_a_stage_is_current_only_while_its_outputs_are_as_it_wrote_them(tmp_path
 
 def test_progress_prints_plain_lines_when_not_on_a_terminal():
     stream = io.StringIO()
-    progress = runner.Progress(3, "pages", stream=stream)
+    progress = pack.Progress(3, "pages", stream=stream)
     for name in ("a", "b", "c"):
         progress.done(name)
     lines = stream.getvalue().splitlines()
@@ -132,9 +132,9 @@ def test_progress_prints_plain_lines_when_not_on_a_terminal():
 
 
 def test_page_names_are_plain_file_names():
-    assert runner.slug("Bristol, City of") == "bristol-city-of"
-    assert runner.slug("Kingston upon Hull, City of") == "kingston-upon-hull-city-of"
-    assert runner.slug("St. Helens") == "st-helens"
+    assert pack.slug("Bristol, City of") == "bristol-city-of"
+    assert pack.slug("Kingston upon Hull, City of") == "kingston-upon-hull-city-of"
+    assert pack.slug("St. Helens") == "st-helens"
 
 
 def test_a_page_in_a_pack_is_the_page_built_alone(tmp_path):

@@ -6,7 +6,7 @@ import base64
 
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from analysis.report import runner
+from analysis.report import tasks
 
 # Two tiny stand-ins for PNG files: the runner compares bytes, it does not decode images.
 FIRST_SHOWN = b"\x89PNG first shown"
@@ -30,7 +30,7 @@ def test_the_thumbnail_is_the_first_figure_shown_not_the_first_file_by_name(tmp_
             figure_cell(SHOWN_LATER, "Backlogs."),
         ]
     )
-    assert runner.thumbnail(tmp_path, "04_kpis", nb) == (
+    assert tasks.thumbnail(tmp_path, "04_kpis", nb) == (
         "figures/04_kpis-open-cin.png",
         "Line chart, open CIN cases: 1,486 then 1,000.",
     )
@@ -41,5 +41,5 @@ def test_without_a_matching_figure_the_first_saved_file_is_used_without_borrowed
     (tmp_path / "05_x-a.png").write_bytes(SHOWN_LATER)
     (tmp_path / "05_xy-a.png").write_bytes(SHOWN_LATER)  # "05_xy" is another stem
     nb = new_notebook(cells=[figure_cell(FIRST_SHOWN, "Not saved.")])
-    assert runner.thumbnail(tmp_path, "05_x", nb) == ("figures/05_x-a.png", None)
-    assert runner.thumbnail(tmp_path, "06_none", nb) == (None, None)
+    assert tasks.thumbnail(tmp_path, "05_x", nb) == ("figures/05_x-a.png", None)
+    assert tasks.thumbnail(tmp_path, "06_none", nb) == (None, None)

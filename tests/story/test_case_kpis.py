@@ -7,7 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from analysis import config
-from analysis.report import runner
+from analysis.report import folders, runner
 from analysis.story import case_kpis
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "small_extract"
@@ -44,7 +44,7 @@ def test_the_headline_compares_the_extracts_own_first_and_last_months():
 
 
 def test_page_04_on_a_small_extract_shows_its_months_and_names_nothing_it_is_not(tmp_path):
-    layout = runner.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
+    layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
     notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
     assert runner.build(layout, [notebook], {"extract_dir": str(SMALL)}, clean=False) == 0
     html = (layout.out / "04_case_level_kpis.html").read_text(encoding="utf-8")

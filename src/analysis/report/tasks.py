@@ -1,0 +1,285 @@
+"""The work of one report: stages, then each notebook run (cached, in parallel), then pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis import config, pipeline
+from analysis.report import cache, execution, kernels, pages, provenance
+from analysis.report.folders import FIGURES, RUNNER_PARAMETERS, RUNS, Layout, NotebookFailed
+
+
+def _in_order(values: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """Parameters in the notebook's own order (papermill injects them in the order given)."""
+    return {k: values[k] for k in order if k in values}
+
+
+def write_index(
+    staging: Path,
+    entries: list[dict[str, Any]],
+    footer: str,
+    store: cache.Cache | None,
+    **options: Any,
+) -> None:
+    """Write index.html (or its cached copy: the same entries and footer give the same bytes)."""
+    index_key = cache.key("index", entries, footer, options)
+    hit = store.get("pages", index_key) if store is not None else None
+    if hit is not None:
+        shutil.copyfile(hit / "index.html", staging / "index.html")
+        return
+    index = pages.index_to_html(entries, footer, **options)
+    (staging / "index.html").write_text(index, encoding="utf-8", newline="\n")
+    if store is not None:
+        store.put("pages", index_key, {"index.html": staging / "index.html"})
+
+
+def run_stages(stages: Sequence[pipeline.Stage], store: cache.Cache | None) -> None:
+    """Run the command stages, skipping those whose inputs, code and outputs are unchanged."""
+    for stage in stages:
+        needs = [config.resolve(p) for _, p in stage.needs]
+        outputs = [config.resolve(o.path) for o in stage.writes]
+        stage_key = cache.key("stage", stage.run, provenance.hash_inputs(needs), cache.versions())
+        if store is not None and store.stage_is_current(stage.name, stage_key, outputs):
+            print(f"stage {stage.name}: inputs and outputs unchanged, not run", file=sys.stderr)
+            continue
+        print(f"running stage {stage.name}: analysis {' '.join(stage.run)}", file=sys.stderr)
+        pipeline.run_stage(stage)
+        if store is not None:
+            store.stage_ran(stage.name, stage_key, outputs)
+
+
+def task_key(
+    layout: Layout,
+    path: Path,
+    given: Mapping[str, Any],
+    effective: Mapping[str, Any],
+    inputs: Mapping[str, str],
+    memo: dict[Any, Any] | None = None,
+) -> str:
+    """The cache key of running notebook `path`: its bytes, parameters, inputs, versions."""
+    _, sources = plan(layout, [path], {path: dict(given)})
+    paths = _input_paths(sources, [path], {path: dict(effective)})
+    memo = {} if memo is None else memo
+    if tuple(paths) not in memo:
+        memo[tuple(paths)] = {config.relative_to_root(p) for p in provenance.files_under(paths)}
+    names = memo[tuple(paths)]
+    mine = {name: sha for name, sha in inputs.items() if name in names}
+    notebook_sha = inputs.get(config.relative_to_root(path)) or provenance.sha256_file(path)
+    return cache.notebook_key(notebook_sha, effective, mine, execution.kernel_env())
+
+
+def plan(
+    layout: Layout, notebooks: list[Path], per_notebook: Mapping[Path, dict[str, Any]]
+) -> tuple[list[pipeline.Stage], list[str]]:
+    """The command stages the notebooks need run first, and the raw inputs behind them.
+
+    A need whose parameter the user set is not the pipeline's to make: its stage is left out.
+    """
+    declared = pipeline.load(layout.pipeline)
+    needed: list[str] = []
+    for path in notebooks:
+        stage = declared.notebook_stage(path)
+        if stage is not None:
+            needed += [p for name, p in stage.needs if name not in per_notebook[path]]
+    return declared.stages_for(needed), declared.source_inputs(needed)
+
+
+def _input_paths(
+    sources: list[str], notebooks: list[Path], effective: Mapping[Path, dict[str, Any]]
+) -> list[Path]:
+    """Every input: the raw data behind the stages, the notebooks, their path parameters."""
+    paths = [config.resolve(s) for s in sources] + list(notebooks)
+    for values in effective.values():
+        for name, value in values.items():
+            is_path = name.endswith(("_path", "_dir")) and name not in RUNNER_PARAMETERS
+            if is_path and isinstance(value, str) and value:
+                paths.append(config.resolve(value))
+    return paths
+
+
+@dataclass(frozen=True)
+class Task:
+    """One page to build: a notebook run with its parameters into `name`.ipynb and .html.
+
+    `figures` is the folder (relative to the report) its figures are moved to; notebooks save
+    them in a folder of their own run first, so that runs at the same time never mix them.
+    """
+
+    name: str
+    notebook: Path
+    parameters: Mapping[str, Any]
+    figures: str
+    key: str | None = None  # what determines its result (report.cache); None: never cached
+
+
+def run_tasks(
+    layout: Layout,
+    tasks: Sequence[Task],
+    footer: str,
+    jobs: int,
+    warm: bool = True,
+    progress: Any = None,
+    store: cache.Cache | None = None,
+) -> list[dict[str, Any]]:
+    """Run every task, up to `jobs` at a time; return their index entries in task order.
+
+    The result never depends on which task finishes first: each writes only its own files.
+    A failing notebook, a stop signal or any error ends every kernel before this returns.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    staging = layout.staging
+    runs = staging / RUNS
+    runs.mkdir(exist_ok=True)
+    cwd = tasks[0].notebook.parent if tasks else layout.notebooks_dir
+    pool = kernels.KernelPool(
+        size=jobs,
+        env=kernels.kernel_environment(execution.kernel_env()),
+        cwd=cwd,
+        kernel_name=execution.KERNEL,
+        extra_arguments=list(execution.KERNEL_ARGS),
+        warm=warm,
+    )
+    results: dict[str, dict[str, Any]] = {}
+    workers = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
+    futures = {
+        workers.submit(_run_task, pool, staging, task, footer, store): task for task in tasks
+    }
+    finished = False
+    try:
+        pending = set(futures)
+        while pending:
+            # A short timeout keeps the main thread free to take a stop signal at once.
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = futures[future]
+                results[task.name] = future.result()  # raises NotebookFailed for a failed one
+                if progress is not None:
+                    progress.done(task.name)
+        finished = True
+    finally:
+        if not finished:
+            pool.kill_all()  # workers waiting on a dead kernel give up within a second or so
+            for future in futures:
+                future.cancel()
+        workers.shutdown(wait=True)
+        pool.kill_all()
+    shutil.rmtree(runs, ignore_errors=True)
+    return [results[task.name] for task in tasks]
+
+
+def _run_task(
+    pool: kernels.KernelPool,
+    staging: Path,
+    task: Task,
+    footer: str,
+    store: cache.Cache | None,
+) -> dict[str, Any]:
+    """Run one notebook (or reuse its cached result), write its page; return its index entry."""
+    target = staging / task.figures
+    target.mkdir(parents=True, exist_ok=True)
+    out_nb = staging / f"{task.name}.ipynb"
+    page_key = cache.key("page", task.key, footer, task.figures) if task.key else None
+    hit = store.get("notebooks", task.key) if store is not None and task.key else None
+    page_hit = store.get("pages", page_key) if store is not None and hit and page_key else None
+    if hit is not None:
+        shutil.copyfile(hit / "notebook.ipynb", out_nb)
+        for figure in sorted((hit / FIGURES).iterdir()) if (hit / FIGURES).is_dir() else []:
+            shutil.copyfile(figure, target / figure.name)
+    if hit is not None and page_hit is not None:
+        # Nothing to run or render: not even nbformat is imported.
+        shutil.copyfile(page_hit / "page.html", staging / f"{task.name}.html")
+        return json.loads((page_hit / "index-entry.json").read_text(encoding="utf-8"))
+    if hit is not None:
+        import nbformat
+
+        nb = nbformat.read(str(out_nb), as_version=4)
+    else:
+        nb, made = _execute_task(pool, staging, task, out_nb, target)
+        if store is not None and task.key:
+            files = {"notebook.ipynb": out_nb}
+            files |= {f"{FIGURES}/{f.name}": target / f.name for f in made}
+            store.put("notebooks", task.key, files)
+    entry = _page_entry(staging, task, nb, footer)
+    if store is not None and page_key:
+        meta = staging / RUNS / f"{task.name}.entry.json"
+        meta.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
+        store.put(
+            "pages",
+            page_key,
+            {"page.html": staging / f"{task.name}.html", "index-entry.json": meta},
+        )
+    return entry
+
+
+def _execute_task(
+    pool: kernels.KernelPool, staging: Path, task: Task, out_nb: Path, target: Path
+) -> tuple[Any, list[Path]]:
+    """Run a task's notebook in a kernel from the pool; move its figures into the report."""
+    where = config.relative_to_root(task.notebook)
+    if task.name == task.notebook.stem:  # a pack's pages are counted by its progress bar
+        print(f"running {where}", file=sys.stderr)
+    run_dir = staging / RUNS / task.name
+    run_dir.mkdir(parents=True)
+    kernel = pool.acquire()
+    healthy = False
+    try:
+        nb = execution.execute_in_kernel(kernel, task.notebook, out_nb, task.parameters, run_dir)
+        healthy = True
+    except Exception as exc:
+        detail = execution.describe_failure(exc, task.notebook)
+        raise NotebookFailed(f"notebook {where} failed: {detail}") from exc
+    finally:
+        pool.release(kernel, healthy)
+    made = run_dir / FIGURES
+    moved = []
+    for figure in sorted(made.iterdir()) if made.is_dir() else []:
+        os.replace(figure, target / figure.name)
+        moved.append(target / figure.name)
+    return nb, moved
+
+
+def _page_entry(staging: Path, task: Task, nb: Any, footer: str) -> dict[str, Any]:
+    """Write the task's HTML page; return its index entry."""
+    title = execution.notebook_title(nb, task.notebook.stem)
+    try:
+        page = pages.notebook_to_html(execution.without_injected_cell(nb), title, footer)
+    except ValueError as exc:  # e.g. a figure without alt text cannot be published
+        where = config.relative_to_root(task.notebook)
+        raise NotebookFailed(f"notebook {where}: cannot publish it as HTML: {exc}") from exc
+    (staging / f"{task.name}.html").write_text(page, encoding="utf-8", newline="\n")
+    picture, alt = thumbnail(staging / task.figures, task.notebook.stem, nb, task.figures)
+    return {
+        "title": title,
+        "href": f"{task.name}.html",
+        "thumbnail": picture,
+        "thumbnail_alt": alt,
+        "finding": execution.finding(nb),
+    }
+
+
+def thumbnail(
+    figures: Path, stem: str, nb: Any, folder: str = FIGURES
+) -> tuple[str | None, str | None]:
+    """The index's picture of a page: the first figure the page shows, and its alt text.
+
+    That is the saved PNG with the same bytes as the notebook's first figure output; without
+    one, the first PNG the notebook saved (by name), described by the page's title.
+    """
+    saved = [
+        png
+        for png in sorted(figures.glob(f"{stem}*.png"))
+        if png.name[len(stem) :][:1] in ("-", "_", ".")
+    ]
+    shown = execution.first_png(nb)
+    for png in saved:
+        if shown is not None and png.read_bytes() == shown:
+            return f"{folder}/{png.name}", pages.first_figure_alt(nb)
+    return (f"{folder}/{saved[0].name}" if saved else None), None
