@@ -39,7 +39,15 @@ a { color: #1d4f91; text-decoration: underline; }
 a:visited { color: #4c2c92; }
 a:focus, a:hover { outline: 3px solid #ffbf47; outline-offset: 2px; background: #fff3cd; }
 h1, h2, h3, h4 { line-height: 1.25; }
-img { max-width: 100%; height: auto; }
+img, svg { max-width: 100%; height: auto; }
+nav.site { margin: 0 0 0.5rem; font-size: 0.9375rem; }
+.table-scroll { max-width: 100%; overflow-x: auto; margin: 0.5rem 0 1.25rem; }
+.table-scroll:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.table-scroll > table { margin: 0; }
+.download { margin: 0 0 1.25rem; }
+.about-measures dt { font-weight: 600; }
+.about-measures dd { margin: 0 0 0.5rem 1.25rem; }
+code { overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; color: #1b1b1b;
   padding: 0.5rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.25rem; font-variant-numeric: tabular-nums; }
@@ -56,8 +64,8 @@ ul.reports li { display: flex; gap: 1rem; align-items: flex-start; padding: 1rem
 ul.reports img { width: 12rem; flex: none; border: 1px solid #8a8a8a; }
 ul.reports h2 { margin: 0 0 0.25rem; font-size: 1.25rem; }
 ul.reports p { margin: 0; }
-footer { border-top: 1px solid #8a8a8a; margin-top: 2rem; padding-top: 0.75rem;
-  font-size: 0.9375rem; color: #333333; }
+footer { overflow-wrap: anywhere; border-top: 1px solid #8a8a8a; margin-top: 2rem;
+  padding-top: 0.75rem; font-size: 0.9375rem; color: #333333; }
 """.strip()
 
 
@@ -73,8 +81,16 @@ class AccessibilityError(ValueError):
     """A notebook output that cannot be published accessibly, such as a figure without alt text."""
 
 
-def _page(title: str, body_html: str, footer_html: str) -> str:
-    """The page shell every report shares: language, title, landmarks and the footer."""
+INDEX_HREF = "index.html"
+NAV_HTML = f'<nav class="site" aria-label="Reports"><a href="{INDEX_HREF}">All reports</a></nav>'
+
+
+def _page(title: str, body_html: str, footer_html: str, nav: bool = True) -> str:
+    """The page shell every report shares: language, title, landmarks and the footer.
+
+    Every page but the index starts with a link back to the index, in a nav landmark.
+    """
+    nav_html = f"{NAV_HTML}\n" if nav else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{LANG}">\n'
@@ -87,6 +103,7 @@ def _page(title: str, body_html: str, footer_html: str) -> str:
         "</head>\n"
         "<body>\n"
         '<div class="page">\n'
+        f"{nav_html}"
         f"<main>\n{body_html.strip()}\n</main>\n"
         f"<footer>\n{footer_html.strip()}\n</footer>\n"
         "</div>\n"
@@ -194,6 +211,33 @@ def accessible_tables(fragment: str) -> str:
     return _TABLE_RE.sub(fix, fragment)
 
 
+_CAPTION_RE = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def scrolling_tables(fragment: str) -> str:
+    """Wrap every table in a focusable region that scrolls sideways on its own.
+
+    A wide table then never makes the page scroll sideways on a phone; the region can be
+    scrolled from the keyboard (tabindex) and is named after the table's caption (axe's
+    scrollable-region-focusable rule).
+    """
+    count = 0
+
+    def wrap(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        caption = _CAPTION_RE.search(match.group(0))
+        name = _TAG_RE.sub("", caption.group(1)).strip() if caption else ""
+        name = html.unescape(" ".join(name.split())) or f"Table {count}"
+        return (
+            f'<div class="table-scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>'
+        )
+
+    return _TABLE_RE.sub(wrap, fragment)
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) -> str:
     """An executed notebook as one accessible HTML page without code, footer_html at the end."""
     prepared = prepare_notebook(nb)
@@ -215,7 +259,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) ->
     body, _ = exporter.from_notebook_node(prepared)
     if NO_ALT_DEFAULT in body:  # belt and braces: nbconvert adds this to any img without alt
         raise AccessibilityError(f"an image in {title!r} has no alt text")
-    return _page(title, body, footer_html)
+    return _page(title, scrolling_tables(body), footer_html)
 
 
 def _as_text(value: str | Iterable[str]) -> str:
@@ -291,7 +335,7 @@ def index_to_html(entries: list[dict[str, Any]], footer_html: str) -> str:
         "numbers behind every chart in a table beside it.</p>\n"
         '<ul class="reports">\n' + "\n".join(items) + "\n</ul>"
     )
-    return _page(INDEX_TITLE, body, footer_html)
+    return _page(INDEX_TITLE, body, footer_html, nav=False)
 
 
 def footer_html(data: Mapping[str, Any]) -> str:
