@@ -517,7 +517,9 @@ def test_timeliness_labels_axis_and_sources():
     initial, core = fig.axes
     assert initial.get_ylim()[0] == 0 and max(initial.get_yticks()) == 100
     assert list(core.get_yticks()) == [0, 20, 40, 60, 80, 100]
-    assert "10 working days" in initial.get_ylabel() and "35 working days" in core.get_ylabel()
+    # Other sources count "longer than 10 days": no label on the chart claims working days.
+    assert initial.get_ylabel() == core.get_ylabel() == "% on time"
+    assert "working" not in initial.get_title() + core.get_title()
     source = _figure_text(fig).replace("\n", " ")
     assert f"[1] {DOC}, para 1" in source
     assert f"[2] {FOI}, https://example.org/foi" in source
@@ -565,7 +567,7 @@ def test_alt_text_states_every_value():
 
 def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     rows = selection.select(shipped_like(), "open_cin_cases")
     fig = kinds.change_chart(rows, "t")
     figures.show(fig, alt="Open cases fell from 1,486 to 1,000", table=data_tables.table(rows))
@@ -582,35 +584,27 @@ TABLE_HTML = """\
   <caption>The numbers behind the chart</caption>
   <thead>
     <tr style="text-align: right;">
-      <th>Measure</th>
-      <th>Team</th>
       <th>Period</th>
-      <th>Value</th>
-      <th>Source</th>
+      <th>Open children in need cases</th>
     </tr>
   </thead>
   <tbody>
     <tr>
-      <td>Open children in need cases</td>
-      <td>Whole service</td>
       <td>December 2011</td>
       <td>1,486</td>
-      <td>Cabinet report, para 1</td>
     </tr>
     <tr>
-      <td>Open children in need cases</td>
-      <td>Whole service</td>
       <td>end of April 2012</td>
       <td>1,000</td>
-      <td>Cabinet report, para 4.7</td>
     </tr>
   </tbody>
-</table>"""
+</table>
+<p class="table-source">Source: Cabinet report, para 1, para 4.7.</p>"""
 
 
 def test_show_escapes_the_table_and_its_caption(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
     table = pd.DataFrame({"Period": ["April & May 2012"], "Source": ["<b>FOI</b>"]})
     figures.show(fig, alt="a chart", table=table, caption="Shares < 100% & more")
@@ -722,3 +716,25 @@ def test_committed_notebook_follows_the_conventions(path):
         assert len(alt) > 40 and any(ch.isdigit() for ch in alt)
     text = nbformat.writes(nb)
     assert str(config.ROOT) not in text and "/home/" not in text
+
+
+def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_path):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    table = data_tables.table(rows)
+    written = figures.publish(
+        kinds.change_chart(rows, "t"), "02-open", "figures", alt="a chart", table=table
+    )
+    assert sorted(p.name for p in written) == ["02-open.csv", "02-open.png", "02-open.svg"]
+    csv = (tmp_path / "figures" / "02-open.csv").read_bytes()
+    assert csv == (
+        b"Period,Open children in need cases,Source\n"
+        b'December 2011,"1,486","Cabinet report, para 1, para 4.7."\n'
+        b'end of April 2012,"1,000","Cabinet report, para 1, para 4.7."\n'
+    )
+    assert figures.csv_bytes(table) == csv  # same bytes every time
+    html, meta = shown[1]
+    assert '<a href="figures/02-open.csv">Download the data (CSV)</a>' in html.data
+    assert meta == {"metadata": {"analysis": {"metrics": ["open_cin_cases"], "undated": False}}}

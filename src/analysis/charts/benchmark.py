@@ -166,32 +166,43 @@ def _year_locator():
     return MaxNLocator(integer=True, nbins=5)
 
 
-def trend_table(table: pd.DataFrame, authority: str) -> pd.DataFrame:
-    """The numbers behind the trend chart: one row per metric and year, a column per series."""
+def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
+    """The numbers behind the trend chart: one small table per metric, a row per year and a
+    column per area (the authority, its region, England, the neighbours' median).
+
+    Each table's caption is `attrs["caption"]` (the measure), the source line `attrs["source"]`.
+    """
     rows = trend_rows(table)
     regions = rows.loc[rows["area_type"] == "region", "area_name"]
     region = regions.iloc[0] if len(regions) else "Region"
-    out = []
-    for (metric, year), group in rows.groupby(["metric", "time_period"], sort=False):
-        unit = catalogue.get(metric).unit
-        record = {"Measure": catalogue.get(metric).label, "Year": str(year)}
-        for area_type, heading in (
-            ("authority", authority),
-            ("region", region),
-            ("england", "England"),
-            ("neighbours_median", "Neighbours' median"),
-        ):
-            hit = group[group["area_type"] == area_type]
-            record[heading] = (
-                value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
-                if len(hit)
-                else "no median (fewer than 5 neighbours with a figure)"
-                if area_type == "neighbours_median"
-                else ""
-            )
-        out.append(record)
+    tables = []
     # The table's rows are in catalogue order, then year: the groups come out in that order.
-    return pd.DataFrame(out)
+    for metric, by_metric in rows.groupby("metric", sort=False):
+        unit = catalogue.get(metric).unit
+        out = []
+        for year, group in by_metric.groupby("time_period", sort=False):
+            record = {"Year": str(year)}
+            for area_type, heading in (
+                ("authority", authority),
+                ("region", region),
+                ("england", "England"),
+                ("neighbours_median", "Neighbours' median"),
+            ):
+                hit = group[group["area_type"] == area_type]
+                record[heading] = (
+                    value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
+                    if len(hit)
+                    else "no median (fewer than 5 neighbours with a figure)"
+                    if area_type == "neighbours_median"
+                    else ""
+                )
+            out.append(record)
+        frame = pd.DataFrame(out)
+        frame.attrs.update(
+            caption=catalogue.get(metric).label, metrics=[metric], source=SOURCE_LINE
+        )
+        tables.append(frame)
+    return tables
 
 
 def symbol_text(s: object) -> str:
@@ -342,7 +353,9 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
                     "Quartile (1 = lowest)": "",
                 }
             )
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    frame.attrs.update(metrics=list(metrics), source=SOURCE_LINE)
+    return frame
 
 
 def _rank(r: pd.Series) -> str:

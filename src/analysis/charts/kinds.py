@@ -284,9 +284,9 @@ def _draw_timeliness(
         )
     ticks.time_axis(ax, points)
     _y_axis(ax, "percent", 100)
-    days = metric.timescale_working_days
-    ax.set_ylabel(f"% within {days} working days" if days else "% on time")
-    _panel_title(ax, title or metric.label)
+    # Not "% within 10 working days": other sources' shares count "longer than 10 days".
+    ax.set_ylabel("% on time")
+    _panel_title(ax, title or f"{metric.label.split(' within')[0]} on time")
     return labels
 
 
