@@ -228,3 +228,22 @@ def test_report_pages_link_back_to_the_index_and_the_index_does_not() -> None:
     assert nav is not None and nav.find("a", href="index.html").get_text() == "All reports"
     index = pages.index_to_html([], FOOTER)
     assert "All reports</a>" not in index
+
+
+def test_page_ends_with_definitions_and_caveats_of_what_it_shows() -> None:
+    from bs4 import BeautifulSoup
+
+    nb = sample_notebook()
+    about = {"metrics": ["open_cin_cases", "new_staff_commenced"], "undated": True}
+    nb.cells[3].outputs[1]["metadata"] = {"analysis": about}
+    soup = BeautifulSoup(pages.notebook_to_html(nb, "Open CIN cases", FOOTER), "html.parser")
+    section = soup.find("main").find_all("section")[-1]
+    assert section.find("h2").get_text() == "About these figures"
+    terms = [dt.get_text() for dt in section.find_all("dt")]
+    assert terms == ["Open children in need cases", "New permanent staff commenced"]
+    assert section.find("dd").get_text().startswith("Children in need cases open at the date")
+    text = section.get_text(" ")
+    assert "management information, not audited statistics" in text
+    assert "undated" in text
+    # A page showing no measure has no such section.
+    assert "About these figures" not in pages.notebook_to_html(sample_notebook(), "t", FOOTER)

@@ -34,7 +34,8 @@ CSS = """
 body { margin: 0; background: #ffffff; color: #1b1b1b;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   font-size: 1.0625rem; line-height: 1.5; }
-.page { max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 2rem; }
+.page { max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 2rem;
+  overflow-wrap: break-word; }
 a { color: #1d4f91; text-decoration: underline; }
 a:visited { color: #4c2c92; }
 a:focus, a:hover { outline: 3px solid #ffbf47; outline-offset: 2px; background: #fff3cd; }
@@ -62,6 +63,11 @@ ul.reports { list-style: none; padding: 0; }
 ul.reports li { display: flex; gap: 1rem; align-items: flex-start; padding: 1rem 0;
   border-top: 1px solid #8a8a8a; }
 ul.reports img { width: 12rem; flex: none; border: 1px solid #8a8a8a; }
+ul.reports li > div { min-width: 0; }
+@media (max-width: 40rem) {
+  ul.reports li { flex-direction: column; }
+  ul.reports img { width: 100%; max-width: 24rem; }
+}
 ul.reports h2 { margin: 0 0 0.25rem; font-size: 1.25rem; }
 ul.reports p { margin: 0; }
 footer { overflow-wrap: anywhere; border-top: 1px solid #8a8a8a; margin-top: 2rem;
@@ -238,6 +244,68 @@ def scrolling_tables(fragment: str) -> str:
     return _TABLE_RE.sub(wrap, fragment)
 
 
+# The data log's quality notes (data/raw/README.md), said on every page that shows such figures.
+CAVEAT_COUNCIL = (
+    "Figures from the council's own documents and case records are management information, "
+    "not audited statistics; they are shown as the documents state them, rounded as printed, "
+    'with qualifiers such as "nearly" kept.'
+)
+CAVEAT_AREA = (
+    "Figures for areas are the Department for Education's published statistics; a symbol the "
+    "DfE publishes in place of a number (such as c, suppressed, or x, not available) is shown "
+    "as published, never as 0."
+)
+CAVEAT_UNDATED = (
+    'Some figures are undated in their source ("before", "after", "at the time of writing"): '
+    "no dates are invented for them, and they are drawn as categories, not on a time axis."
+)
+
+
+def shown_metrics(nb: nbformat.NotebookNode) -> tuple[list[str], bool]:
+    """The metrics a notebook's tables show (from their output metadata), and if any is undated."""
+    metrics: list[str] = []
+    undated = False
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            about = (out.get("metadata") or {}).get("analysis") or {}
+            metrics += [m for m in about.get("metrics", []) if m not in metrics]
+            undated = undated or bool(about.get("undated"))
+    return metrics, undated
+
+
+def about_the_figures(nb: nbformat.NotebookNode) -> str:
+    """The end of a page: the definitions of the measures it shows and the quality caveats.
+
+    Built from what the page shows (the metrics its tables record), with the catalogue's labels
+    and definitions: nothing is typed per notebook. "" when the page shows no measure.
+    """
+    from analysis.metrics import catalogue
+
+    metrics, undated = shown_metrics(nb)
+    entries = catalogue.load()
+    known = [entries[m] for m in metrics if m in entries]
+    if not known:
+        return ""
+    items = "\n".join(
+        f"<dt>{html.escape(m.label)}</dt>\n<dd>{html.escape(m.definition)}</dd>" for m in known
+    )
+    caveats = []
+    if any(m.scope_kind != "area" for m in known):
+        caveats.append(CAVEAT_COUNCIL)
+    if any(m.scope_kind == "area" for m in known):
+        caveats.append(CAVEAT_AREA)
+    if undated:
+        caveats.append(CAVEAT_UNDATED)
+    notes = "\n".join(f"<li>{html.escape(c)}</li>" for c in caveats)
+    return (
+        '\n<section class="about-measures" aria-labelledby="about-measures">\n'
+        '<h2 id="about-measures">About these figures</h2>\n'
+        f"<h3>Definitions</h3>\n<dl>\n{items}\n</dl>\n"
+        f"<h3>Quality</h3>\n<ul>\n{notes}\n</ul>\n"
+        "</section>\n"
+    )
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) -> str:
     """An executed notebook as one accessible HTML page without code, footer_html at the end."""
     prepared = prepare_notebook(nb)
@@ -259,6 +327,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) ->
     body, _ = exporter.from_notebook_node(prepared)
     if NO_ALT_DEFAULT in body:  # belt and braces: nbconvert adds this to any img without alt
         raise AccessibilityError(f"an image in {title!r} has no alt text")
+    body += about_the_figures(prepared)
     return _page(title, scrolling_tables(body), footer_html)
 
 
