@@ -23,6 +23,7 @@ from tidy_rows import (
 
 from analysis import config
 from analysis.charts import data_tables, figures, kinds
+from analysis.metrics import tidy
 from analysis.story import alt_text, formatting, selection
 
 
@@ -66,8 +67,9 @@ def test_three_or_more_dated_periods_draw_a_line_in_time():
     fig = kinds.change_chart(rows, "A trend")
     ax = fig.axes[0]
     (line,) = _data_lines(ax)
-    assert line.get_linestyle() == "-"
     assert list(line.get_ydata()) == [900, 950, 1010, 980]
+    solid = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
+    assert [list(ln.get_ydata()) for ln in solid] == [[900, 950], [950, 1010], [1010, 980]]
     xs = pd.to_datetime(pd.Series(line.get_xdata()))
     assert xs.is_monotonic_increasing and xs.iloc[0].month == 1 and xs.iloc[0].day == 16
     assert sorted(_texts(ax)) == sorted(["900", "950", "1,010", "980"])
@@ -738,3 +740,32 @@ def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_
     html, meta = shown[1]
     assert '<a href="figures/02-open.csv">Download the data (CSV)</a>' in html.data
     assert meta == {"metadata": {"analysis": {"metrics": ["open_cin_cases"], "undated": False}}}
+
+
+def _joins(ax) -> list[tuple[list[float], str]]:
+    """The segments joining a line's points: their values and line style."""
+    return [
+        (list(ln.get_ydata()), ln.get_linestyle())
+        for ln in ax.get_lines()
+        if ln.get_linestyle() in ("-", ":") and len(ln.get_ydata()) == 2
+    ]
+
+
+def test_a_suppressed_point_breaks_the_line_never_joined_across():
+    rows = monthly("open_cin_cases", [12, float("nan"), 40, 41])
+    rows.loc[1, "qualifier"] = tidy.SUPPRESSED
+    ax = kinds.change_chart(rows, "t").axes[0]
+    assert _joins(ax) == [([40, 41], "-")]  # nothing joins 12 to 40 across the gap
+    assert "suppressed" in _texts(ax)
+
+
+def test_a_long_gap_in_time_is_dotted_never_a_solid_monthly_path():
+    # A before/after pair months apart, then the next month added.
+    rows = frame(
+        row("open_cin_cases", "December 2011", 1486, start="2011-12-01", end="2011-12-31"),
+        row("open_cin_cases", "April 2012", 1000, start="2012-04-01", end="2012-04-30"),
+        row("open_cin_cases", "May 2012", 990, start="2012-05-01", end="2012-05-31"),
+    )
+    ax = kinds.change_chart(rows, "t").axes[0]
+    assert kinds.chart_kind(rows) == "line"
+    assert _joins(ax) == [([1486, 1000], ":"), ([1000, 990], "-")]
