@@ -769,3 +769,12 @@ def test_a_long_gap_in_time_is_dotted_never_a_solid_monthly_path():
     ax = kinds.change_chart(rows, "t").axes[0]
     assert kinds.chart_kind(rows) == "line"
     assert _joins(ax) == [([1486, 1000], ":"), ([1000, 990], "-")]
+
+
+def test_charts_use_the_analysis_function_palette():
+    from analysis.charts.style import PALETTE
+
+    # afcharts' categorical palette: dark blue, turquoise, dark pink, orange, grey, purple.
+    assert PALETTE == ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+    ax = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t").axes[0]
+    assert _data_lines(ax)[0].get_color() == "#12436D"
