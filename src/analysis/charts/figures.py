@@ -132,10 +132,11 @@ def publish(
     alt: str,
     table: Tables,
     caption: str = "The numbers behind the chart",
-) -> list[Path]:
+) -> None:
     """Save the figure (PNG, SVG) and its numbers (CSV) as NAME.*, then show both.
 
     The page links the CSV under the table ("Download the data (CSV)") when it was written.
+    Returns nothing, so that a notebook cell ending with it displays nothing more.
     """
     written = save(fig, name, figures_dir, table=table)
     href = None
@@ -143,7 +144,6 @@ def publish(
     if csv_path is not None:
         href = _href(csv_path)
     show(fig, alt=alt, table=table, caption=caption, csv_href=href)
-    return written
 
 
 def _href(path: Path) -> str:
