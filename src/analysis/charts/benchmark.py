@@ -198,10 +198,10 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
                 )
             out.append(record)
         frame = pd.DataFrame(out)
-        frame.attrs.update(
-            caption=catalogue.get(metric).label, metrics=[metric], source=SOURCE_LINE
-        )
+        frame.attrs.update(caption=catalogue.get(metric).label, metrics=[metric])
         tables.append(frame)
+    if tables:
+        tables[-1].attrs["source"] = SOURCE_LINE  # said once, beneath the last table
     return tables
 
 
@@ -324,37 +324,39 @@ def latest_bar_chart(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -
 
 
 def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
-    """The numbers behind the bar chart: each area's latest value, rank and quartile."""
-    out = []
+    """The numbers behind the bar chart: one row per area, one column per measure (its latest
+    year in the heading), each value with the area's rank among all authorities."""
+    columns: dict[str, dict[str, str]] = {}
+    order: list[str] = []
+    authority = ""
     for metric in metrics:
         rows, england = latest_rows(table, metric)
+        if rows.empty:
+            continue
         unit = catalogue.get(metric).unit
+        year = int(rows["time_period"].iloc[0])
+        heading = f"{catalogue.get(metric).label} ({year})"
+        cells = columns.setdefault(heading, {})
         for _, r in rows.iterrows():
-            out.append(
-                {
-                    "Measure": catalogue.get(metric).label,
-                    "Year": str(int(r["time_period"])),
-                    "Area": r["area_name"],
-                    "Value": value_text(r["value"], symbol_text(r["symbol"]), unit),
-                    "Rank (1 = lowest)": _rank(r),
-                    "Quartile (1 = lowest)": ""
-                    if pd.isna(r["quartile"])
-                    else str(int(r["quartile"])),
-                }
-            )
+            text = value_text(r["value"], symbol_text(r["symbol"]), unit)
+            rank = _rank(r)
+            cells[r["area_name"]] = f"{text} (rank {rank})" if rank else text
+            if r["area_type"] == "authority":
+                authority = r["area_name"]
+            elif r["area_name"] not in order:
+                order.append(r["area_name"])
         if england is not None:
-            out.append(
-                {
-                    "Measure": catalogue.get(metric).label,
-                    "Year": str(int(england["time_period"])),
-                    "Area": "England",
-                    "Value": value_text(england["value"], symbol_text(england["symbol"]), unit),
-                    "Rank (1 = lowest)": "",
-                    "Quartile (1 = lowest)": "",
-                }
-            )
-    frame = pd.DataFrame(out)
-    frame.attrs.update(metrics=list(metrics), source=SOURCE_LINE)
+            cells["England"] = value_text(england["value"], symbol_text(england["symbol"]), unit)
+    # The authority first, its neighbours by name, England last.
+    names = [authority, *sorted(order), "England"]
+    frame = pd.DataFrame(
+        [{"Area": n, **{h: c.get(n, "") for h, c in columns.items()}} for n in names],
+        columns=["Area", *columns],
+    )
+    frame.attrs.update(
+        metrics=list(metrics),
+        source=SOURCE_LINE + " Rank 1 is the lowest value of all authorities that year.",
+    )
     return frame
 
 
