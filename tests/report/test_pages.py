@@ -247,3 +247,14 @@ def test_page_ends_with_definitions_and_caveats_of_what_it_shows() -> None:
     assert "undated" in text
     # A page showing no measure has no such section.
     assert "About these figures" not in pages.notebook_to_html(sample_notebook(), "t", FOOTER)
+
+
+def test_scrolling_regions_have_distinct_names_when_captions_repeat() -> None:
+    table = "<table><caption>The numbers behind the chart</caption><tr><td>1</td></tr></table>"
+    wrapped = pages.scrolling_tables(table * 3)
+    names = re.findall(r'aria-label="([^"]*)"', wrapped)
+    assert names == [
+        "The numbers behind the chart",
+        "The numbers behind the chart (2)",
+        "The numbers behind the chart (3)",
+    ]

@@ -226,9 +226,10 @@ def scrolling_tables(fragment: str) -> str:
 
     A wide table then never makes the page scroll sideways on a phone; the region can be
     scrolled from the keyboard (tabindex) and is named after the table's caption (axe's
-    scrollable-region-focusable rule).
+    scrollable-region-focusable rule), numbered when captions repeat.
     """
     count = 0
+    seen: dict[str, int] = {}
 
     def wrap(match: re.Match[str]) -> str:
         nonlocal count
@@ -236,6 +237,10 @@ def scrolling_tables(fragment: str) -> str:
         caption = _CAPTION_RE.search(match.group(0))
         name = _TAG_RE.sub("", caption.group(1)).strip() if caption else ""
         name = html.unescape(" ".join(name.split())) or f"Table {count}"
+        # Regions are landmarks, and landmarks need distinct names (axe's landmark-unique).
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name} ({seen[name]})"
         return (
             f'<div class="table-scroll" tabindex="0" role="region" '
             f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>'
