@@ -780,3 +780,13 @@ def test_charts_use_the_analysis_function_palette():
     assert PALETTE == ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
     ax = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t").axes[0]
     assert _data_lines(ax)[0].get_color() == "#12436D"
+
+
+def test_csv_of_several_small_tables_names_the_measure_and_source_on_every_row():
+    first = pd.DataFrame({"Year": ["2024"], "Town": ["1.0"]})
+    first.attrs["caption"] = "Rate A"
+    second = pd.DataFrame({"Year": ["2024"], "Town": ["c"]})
+    second.attrs.update(caption="Rate B", source="Source: DfE.")
+    assert figures.csv_bytes([first, second]) == (
+        b"Measure,Year,Town,Source\nRate A,2024,1.0,DfE.\nRate B,2024,c,DfE.\n"
+    )

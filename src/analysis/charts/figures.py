@@ -113,11 +113,13 @@ def csv_bytes(table: Tables) -> bytes:
     """
     frames = []
     tables = _tables(table)
+    # Several small tables say their source once, beneath the last: every CSV row carries it.
+    shared = next((t.attrs["source"] for t in reversed(tables) if t.attrs.get("source")), None)
     for t in tables:
         frame = t.copy()
         if len(tables) > 1 and "caption" in t.attrs:
             frame.insert(0, "Measure", str(t.attrs["caption"]))
-        source = t.attrs.get("source")
+        source = t.attrs.get("source") or shared
         if source:
             frame["Source"] = str(source).removeprefix("Sources: ").removeprefix("Source: ")
         frames.append(frame)
