@@ -23,6 +23,7 @@ from tidy_rows import (
 
 from analysis import config
 from analysis.charts import data_tables, figures, kinds
+from analysis.metrics import tidy
 from analysis.story import alt_text, formatting, selection
 
 
@@ -66,8 +67,9 @@ def test_three_or_more_dated_periods_draw_a_line_in_time():
     fig = kinds.change_chart(rows, "A trend")
     ax = fig.axes[0]
     (line,) = _data_lines(ax)
-    assert line.get_linestyle() == "-"
     assert list(line.get_ydata()) == [900, 950, 1010, 980]
+    solid = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
+    assert [list(ln.get_ydata()) for ln in solid] == [[900, 950], [950, 1010], [1010, 980]]
     xs = pd.to_datetime(pd.Series(line.get_xdata()))
     assert xs.is_monotonic_increasing and xs.iloc[0].month == 1 and xs.iloc[0].day == 16
     assert sorted(_texts(ax)) == sorted(["900", "950", "1,010", "980"])
@@ -517,7 +519,9 @@ def test_timeliness_labels_axis_and_sources():
     initial, core = fig.axes
     assert initial.get_ylim()[0] == 0 and max(initial.get_yticks()) == 100
     assert list(core.get_yticks()) == [0, 20, 40, 60, 80, 100]
-    assert "10 working days" in initial.get_ylabel() and "35 working days" in core.get_ylabel()
+    # Other sources count "longer than 10 days": no label on the chart claims working days.
+    assert initial.get_ylabel() == core.get_ylabel() == "% on time"
+    assert "working" not in initial.get_title() + core.get_title()
     source = _figure_text(fig).replace("\n", " ")
     assert f"[1] {DOC}, para 1" in source
     assert f"[2] {FOI}, https://example.org/foi" in source
@@ -565,7 +569,7 @@ def test_alt_text_states_every_value():
 
 def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     rows = selection.select(shipped_like(), "open_cin_cases")
     fig = kinds.change_chart(rows, "t")
     figures.show(fig, alt="Open cases fell from 1,486 to 1,000", table=data_tables.table(rows))
@@ -582,35 +586,27 @@ TABLE_HTML = """\
   <caption>The numbers behind the chart</caption>
   <thead>
     <tr style="text-align: right;">
-      <th>Measure</th>
-      <th>Team</th>
       <th>Period</th>
-      <th>Value</th>
-      <th>Source</th>
+      <th>Open children in need cases</th>
     </tr>
   </thead>
   <tbody>
     <tr>
-      <td>Open children in need cases</td>
-      <td>Whole service</td>
       <td>December 2011</td>
       <td>1,486</td>
-      <td>Cabinet report, para 1</td>
     </tr>
     <tr>
-      <td>Open children in need cases</td>
-      <td>Whole service</td>
       <td>end of April 2012</td>
       <td>1,000</td>
-      <td>Cabinet report, para 4.7</td>
     </tr>
   </tbody>
-</table>"""
+</table>
+<p class="table-source">Source: Cabinet report, para 1, para 4.7.</p>"""
 
 
 def test_show_escapes_the_table_and_its_caption(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     fig = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t")
     table = pd.DataFrame({"Period": ["April & May 2012"], "Source": ["<b>FOI</b>"]})
     figures.show(fig, alt="a chart", table=table, caption="Shares < 100% & more")
@@ -722,3 +718,75 @@ def test_committed_notebook_follows_the_conventions(path):
         assert len(alt) > 40 and any(ch.isdigit() for ch in alt)
     text = nbformat.writes(nb)
     assert str(config.ROOT) not in text and "/home/" not in text
+
+
+def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_path):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    table = data_tables.table(rows)
+    result = figures.publish(
+        kinds.change_chart(rows, "t"), "02-open", "figures", alt="a chart", table=table
+    )
+    assert result is None  # a notebook cell ending with publish shows nothing more
+    written = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert written == ["02-open.csv", "02-open.png", "02-open.svg"]
+    csv = (tmp_path / "figures" / "02-open.csv").read_bytes()
+    assert csv == (
+        b"Period,Open children in need cases,Source\n"
+        b'December 2011,"1,486","Cabinet report, para 1, para 4.7."\n'
+        b'end of April 2012,"1,000","Cabinet report, para 1, para 4.7."\n'
+    )
+    assert figures.csv_bytes(table) == csv  # same bytes every time
+    html, meta = shown[1]
+    assert '<a href="figures/02-open.csv">Download the data (CSV)</a>' in html.data
+    assert meta == {"metadata": {"analysis": {"metrics": ["open_cin_cases"], "undated": False}}}
+
+
+def _joins(ax) -> list[tuple[list[float], str]]:
+    """The segments joining a line's points: their values and line style."""
+    return [
+        (list(ln.get_ydata()), ln.get_linestyle())
+        for ln in ax.get_lines()
+        if ln.get_linestyle() in ("-", ":") and len(ln.get_ydata()) == 2
+    ]
+
+
+def test_a_suppressed_point_breaks_the_line_never_joined_across():
+    rows = monthly("open_cin_cases", [12, float("nan"), 40, 41])
+    rows.loc[1, "qualifier"] = tidy.SUPPRESSED
+    ax = kinds.change_chart(rows, "t").axes[0]
+    assert _joins(ax) == [([40, 41], "-")]  # nothing joins 12 to 40 across the gap
+    assert "suppressed" in _texts(ax)
+
+
+def test_a_long_gap_in_time_is_dotted_never_a_solid_monthly_path():
+    # A before/after pair months apart, then the next month added.
+    rows = frame(
+        row("open_cin_cases", "December 2011", 1486, start="2011-12-01", end="2011-12-31"),
+        row("open_cin_cases", "April 2012", 1000, start="2012-04-01", end="2012-04-30"),
+        row("open_cin_cases", "May 2012", 990, start="2012-05-01", end="2012-05-31"),
+    )
+    ax = kinds.change_chart(rows, "t").axes[0]
+    assert kinds.chart_kind(rows) == "line"
+    assert _joins(ax) == [([1486, 1000], ":"), ([1000, 990], "-")]
+
+
+def test_charts_use_the_analysis_function_palette():
+    from analysis.charts.style import PALETTE
+
+    # afcharts' categorical palette: dark blue, turquoise, dark pink, orange, grey, purple.
+    assert PALETTE == ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+    ax = kinds.change_chart(selection.select(shipped_like(), "open_cin_cases"), "t").axes[0]
+    assert _data_lines(ax)[0].get_color() == "#12436D"
+
+
+def test_csv_of_several_small_tables_names_the_measure_and_source_on_every_row():
+    first = pd.DataFrame({"Year": ["2024"], "Town": ["1.0"]})
+    first.attrs["caption"] = "Rate A"
+    second = pd.DataFrame({"Year": ["2024"], "Town": ["c"]})
+    second.attrs.update(caption="Rate B", source="Source: DfE.")
+    assert figures.csv_bytes([first, second]) == (
+        b"Measure,Year,Town,Source\nRate A,2024,1.0,DfE.\nRate B,2024,c,DfE.\n"
+    )

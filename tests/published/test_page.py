@@ -70,7 +70,10 @@ def test_tables_show_symbols_not_zero():
     row = latest[latest["Measure"] == "Children looked after per 10,000 children"].iloc[0]
     assert row["City of London"] == "c (suppressed)"
     bars = charts.latest_table(page.table)
-    assert "c (suppressed)" in set(bars["Value"])
+    # Wide: one row per area, a column per measure; the authority first, England last.
+    assert bars["Area"].iloc[0] == "City of London" and bars["Area"].iloc[-1] == "England"
+    cla = next(c for c in bars.columns if c.startswith("Children looked after"))
+    assert bars[cla].iloc[0].startswith("c (suppressed)")
 
 
 def test_report_and_census_are_separate_series(peterborough, tmp_path):

@@ -264,3 +264,33 @@ def test_axe_harness_reports_planted_violations(browser_page: Any, tmp_path: Pat
     assert count >= 3, report
     for rule in ("html-has-lang", "image-alt", "color-contrast"):
         assert f"- {rule} " in report
+
+
+def page_overflow(page: Any, path: Path, width: int) -> int:
+    """How many pixels a page scrolls sideways at a viewport this wide (0: none)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(path.resolve().as_uri())
+    return int(page.evaluate("document.documentElement.scrollWidth")) - width
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_report_page_never_scrolls_sideways(browser_page: Any, path: Path, width: int) -> None:
+    # Wide tables scroll inside their own region; long sources and hashes wrap.
+    assert page_overflow(browser_page, path, width) <= 0, f"{path.name} at {width} px"
+
+
+def test_a_wide_table_and_a_long_hash_do_not_widen_a_phone_page(
+    browser_page: Any, tmp_path: Path
+) -> None:
+    cells = "".join(f"<th>Series number {i} with a long name</th>" for i in range(12))
+    fragment = (
+        f"<table><caption>Wide</caption><tr>{cells}</tr></table>"
+        f"<p>Source: assessments.csv, sha256:{'ab12' * 16}</p>"
+    )
+    page = tmp_path / "wide.html"
+    page.write_text(
+        pages._page("Wide", "<h1>Wide</h1>" + pages.scrolling_tables(fragment), "<p>f</p>"),
+        encoding="utf-8",
+    )
+    assert page_overflow(browser_page, page, 390) <= 0

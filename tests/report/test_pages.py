@@ -196,3 +196,65 @@ def test_numeric_cells_are_marked_to_align_right() -> None:
     assert "<td>April 2012</td>" in fixed
     assert '<td class="num">1,486</td>' in fixed
     assert '<td class="num">32.7%</td>' in fixed
+
+
+def test_every_table_scrolls_in_its_own_focusable_named_region() -> None:
+    from bs4 import BeautifulSoup
+
+    page = pages.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
+    soup = BeautifulSoup(page, "html.parser")
+    tables = soup.find_all("table")
+    assert tables
+    for table in tables:
+        region = table.parent
+        assert region.name == "div" and "table-scroll" in region.get("class", [])
+        assert region["tabindex"] == "0" and region["role"] == "region"
+        assert region["aria-label"].strip()
+    assert ".table-scroll { max-width: 100%; overflow-x: auto;" in page
+
+
+def test_scrolling_region_is_named_after_the_caption() -> None:
+    fragment = "<table><caption>Numbers &amp; <b>more</b></caption><tr><td>1</td></tr></table>"
+    wrapped = pages.scrolling_tables(fragment)
+    assert 'aria-label="Numbers &amp; more"' in wrapped
+    assert wrapped.endswith("</table></div>")
+
+
+def test_report_pages_link_back_to_the_index_and_the_index_does_not() -> None:
+    from bs4 import BeautifulSoup
+
+    page = pages.notebook_to_html(sample_notebook(), "Open CIN cases", FOOTER)
+    nav = BeautifulSoup(page, "html.parser").find("nav")
+    assert nav is not None and nav.find("a", href="index.html").get_text() == "All reports"
+    index = pages.index_to_html([], FOOTER)
+    assert "All reports</a>" not in index
+
+
+def test_page_ends_with_definitions_and_caveats_of_what_it_shows() -> None:
+    from bs4 import BeautifulSoup
+
+    nb = sample_notebook()
+    about = {"metrics": ["open_cin_cases", "new_staff_commenced"], "undated": True}
+    nb.cells[3].outputs[1]["metadata"] = {"analysis": about}
+    soup = BeautifulSoup(pages.notebook_to_html(nb, "Open CIN cases", FOOTER), "html.parser")
+    section = soup.find("main").find_all("section")[-1]
+    assert section.find("h2").get_text() == "About these figures"
+    terms = [dt.get_text() for dt in section.find_all("dt")]
+    assert terms == ["Open children in need cases", "New permanent staff commenced"]
+    assert section.find("dd").get_text().startswith("Children in need cases open at the date")
+    text = section.get_text(" ")
+    assert "management information, not audited statistics" in text
+    assert "undated" in text
+    # A page showing no measure has no such section.
+    assert "About these figures" not in pages.notebook_to_html(sample_notebook(), "t", FOOTER)
+
+
+def test_scrolling_regions_have_distinct_names_when_captions_repeat() -> None:
+    table = "<table><caption>The numbers behind the chart</caption><tr><td>1</td></tr></table>"
+    wrapped = pages.scrolling_tables(table * 3)
+    names = re.findall(r'aria-label="([^"]*)"', wrapped)
+    assert names == [
+        "The numbers behind the chart",
+        "The numbers behind the chart (2)",
+        "The numbers behind the chart (3)",
+    ]

@@ -6,7 +6,17 @@ import math
 
 import pandas as pd
 import pytest
-from tidy_rows import DOC, FOI, SCRUTINY, frame, month_ends, row, shipped_like, with_monthly_figures
+from tidy_rows import (
+    DOC,
+    FOI,
+    SCRUTINY,
+    frame,
+    month_ends,
+    monthly,
+    row,
+    shipped_like,
+    with_monthly_figures,
+)
 
 from analysis.charts import data_tables
 from analysis.metrics import catalogue, tidy
@@ -110,7 +120,7 @@ def test_timeliness_points_turns_late_counts_into_shares_and_marks_roles():
     ]
     assert [round(v, 1) for v in pts["value"]] == [40.4, 43.0, 99.5, 99.0, 97.6]
     assert list(pts["role"]) == ["context", "context", "context", "main", "context"]
-    assert list(pts["note"])[:3] == ["59 of 99 late", "114 of 200 late", "1 of 220 late"]
+    assert list(pts["note"])[:3] == ["40 of 99", "86 of 200", "219 of 220"]  # on time, of all
     assert set(pts["metric"]) == {"initial_assessments_on_time_pct"}
     assert set(pts["unit"]) == {"percent"}
 
@@ -222,7 +232,7 @@ def test_timeliness_words():
     )
     assert (
         f"For context, [2] {FOI} gives 40.4% of initial assessments on time in March 2010 "
-        "(59 of 99 late)" in text
+        "(40 of 99)" in text
     )
     assert text.index(f"[2] {FOI}") < text.index(f"[3] {SCRUTINY}")
     assert "88.8% of core assessments on time in the year to date to September 2012" in text
@@ -346,30 +356,54 @@ def test_an_unchanged_dated_figure_still_says_when():
 # --- tables -------------------------------------------------------------------------------
 
 
-def test_table_groups_by_team_and_formats_values():
+def test_table_is_wide_one_row_per_period_one_column_per_team_source_once():
     t = data_tables.table(selection.select(shipped_like(), "caseload_per_worker"))
-    assert list(t.columns) == ["Measure", "Team", "Period", "Value", "Source"]
-    assert list(zip(t["Team"], t["Period"], t["Value"], strict=True)) == [
-        ("Referral and Assessment", "before (undated)", "30"),
-        ("Referral and Assessment", "after (undated)", "17"),
-        ("Family Support", "before (undated)", "27"),
-        ("Family Support", "after (undated)", "20"),
+    assert list(t.columns) == [
+        "Period",
+        "Average caseload per worker: Referral and Assessment",
+        "Average caseload per worker: Family Support",
     ]
-    assert set(t["Source"]) == {f"{DOC}, para 1"}
+    assert t.values.tolist() == [["before (undated)", "30", "27"], ["after (undated)", "17", "20"]]
+    assert t.attrs["source"] == f"Source: {DOC}, para 1."
+    assert t.attrs["metrics"] == ["caseload_per_worker"] and t.attrs["undated"] is True
 
 
-def test_timeliness_table_shows_basis_and_role():
+def test_table_marks_suppressed_cells_and_keeps_gaps():
+    rows = monthly("open_cin_cases", [12.0, float("nan"), 40.0])
+    rows.loc[1, "qualifier"] = tidy.SUPPRESSED
+    t = data_tables.table(rows)
+    assert list(t["Open children in need cases"]) == ["12", "suppressed (1–5)", "40"]
+
+
+def test_timeliness_table_shows_numerator_denominator_and_source_number():
     df = shipped_like()
     points = [selection.timeliness_points(df, p, late) for p, late in selection.TIMELINESS_METRICS]
     t = data_tables.timeliness_table(points)
+    assert list(t.columns) == ["Period", "Initial assessments on time", "Core assessments on time"]
     first = t.iloc[0]
-    assert (first["Period"], first["Value"], first["Based on"], first["Role"]) == (
+    assert (first["Period"], first["Initial assessments on time"]) == (
         "March 2010",
-        "40.4%",
-        "59 of 99 late",
-        "context",
+        "40.4% (40 of 99) [2]",
     )
-    assert list(t.loc[t["Role"] == "this report", "Value"]) == ["99%", "92%"]
+    assert t.set_index("Period").loc["April–May 2012"].tolist() == ["99% [1]", "92% [1]"]
+    assert t.attrs["source"].startswith(f"Sources: [1] {DOC}, para 1; [2] {FOI}")
+    # The FOI counts "longer than 10 days": no heading may claim working days.
+    assert not any("working" in c for c in t.columns)
+
+
+def test_figures_table_keeps_qualifier_denominator_and_citation():
+    df = frame(
+        row("assurance_audits_completed", "at the time of writing (undated)", 600,
+            qualifier="nearly", ref="para 4.15"),
+        row("referrals_initial_assessment_late", "November 2009 to April 2012", 1051,
+            start="2009-11-01", end="2012-04-30", denominator=3280, source=FOI, ref="https://x"),
+    )  # fmt: skip
+    t = data_tables.figures_table(df, selection.QUALITY_FIGURES + selection.REFERRAL_FIGURES)
+    values = dict(zip(t["Measure"], t["Value"], strict=True))
+    assert values["Assurance audits completed"] == "nearly 600"
+    assert values["Referrals whose initial assessment missed 10 days"] == "1,051 of 3,280 (32%)"
+    assert list(t["Source"]) == [f"{DOC}, para 4.15", f"{FOI}, https://x"]
+    assert t.attrs["undated"] is True
 
 
 def test_load_resolves_relative_paths_against_the_root(tmp_path, monkeypatch):

@@ -110,7 +110,7 @@ def report_vs_census_chart(rows: pd.DataFrame, authority: str) -> Figure:
 
 def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind the report-and-census chart, with what each figure counts."""
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Source": [REPORT_LABEL if s == "report" else CENSUS_LABEL for s in rows["series"]],
             "Date": rows["period"],
@@ -122,6 +122,8 @@ def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Reference": rows["source"],
         }
     ).reset_index(drop=True)
+    out.attrs["metrics"] = ["open_cin_cases", "cin_count"]
+    return out
 
 
 def report_vs_census_alt(rows: pd.DataFrame, authority: str) -> str:
@@ -247,7 +249,7 @@ def caseload_chart(rows: pd.DataFrame, authority: str) -> Figure:
 
 def caseload_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind the caseload chart, with what each figure counts."""
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Source": ["Cabinet report" if s == "report" else "DfE" for s in rows["series"]],
             "Team": rows["team"],
@@ -260,6 +262,8 @@ def caseload_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Reference": rows["source"],
         }
     ).reset_index(drop=True)
+    out.attrs.update(metrics=["caseload_per_worker", "caseload_per_fte"], undated=True)
+    return out
 
 
 def caseload_alt(rows: pd.DataFrame, authority: str) -> str:

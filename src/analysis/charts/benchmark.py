@@ -166,32 +166,43 @@ def _year_locator():
     return MaxNLocator(integer=True, nbins=5)
 
 
-def trend_table(table: pd.DataFrame, authority: str) -> pd.DataFrame:
-    """The numbers behind the trend chart: one row per metric and year, a column per series."""
+def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
+    """The numbers behind the trend chart: one small table per metric, a row per year and a
+    column per area (the authority, its region, England, the neighbours' median).
+
+    Each table's caption is `attrs["caption"]` (the measure), the source line `attrs["source"]`.
+    """
     rows = trend_rows(table)
     regions = rows.loc[rows["area_type"] == "region", "area_name"]
     region = regions.iloc[0] if len(regions) else "Region"
-    out = []
-    for (metric, year), group in rows.groupby(["metric", "time_period"], sort=False):
-        unit = catalogue.get(metric).unit
-        record = {"Measure": catalogue.get(metric).label, "Year": str(year)}
-        for area_type, heading in (
-            ("authority", authority),
-            ("region", region),
-            ("england", "England"),
-            ("neighbours_median", "Neighbours' median"),
-        ):
-            hit = group[group["area_type"] == area_type]
-            record[heading] = (
-                value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
-                if len(hit)
-                else "no median (fewer than 5 neighbours with a figure)"
-                if area_type == "neighbours_median"
-                else ""
-            )
-        out.append(record)
+    tables = []
     # The table's rows are in catalogue order, then year: the groups come out in that order.
-    return pd.DataFrame(out)
+    for metric, by_metric in rows.groupby("metric", sort=False):
+        unit = catalogue.get(metric).unit
+        out = []
+        for year, group in by_metric.groupby("time_period", sort=False):
+            record = {"Year": str(year)}
+            for area_type, heading in (
+                ("authority", authority),
+                ("region", region),
+                ("england", "England"),
+                ("neighbours_median", "Neighbours' median"),
+            ):
+                hit = group[group["area_type"] == area_type]
+                record[heading] = (
+                    value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
+                    if len(hit)
+                    else "no median (fewer than 5 neighbours with a figure)"
+                    if area_type == "neighbours_median"
+                    else ""
+                )
+            out.append(record)
+        frame = pd.DataFrame(out)
+        frame.attrs.update(caption=catalogue.get(metric).label, metrics=[metric])
+        tables.append(frame)
+    if tables:
+        tables[-1].attrs["source"] = SOURCE_LINE  # said once, beneath the last table
+    return tables
 
 
 def symbol_text(s: object) -> str:
@@ -313,36 +324,40 @@ def latest_bar_chart(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -
 
 
 def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
-    """The numbers behind the bar chart: each area's latest value, rank and quartile."""
-    out = []
+    """The numbers behind the bar chart: one row per area, one column per measure (its latest
+    year in the heading), each value with the area's rank among all authorities."""
+    columns: dict[str, dict[str, str]] = {}
+    order: list[str] = []
+    authority = ""
     for metric in metrics:
         rows, england = latest_rows(table, metric)
+        if rows.empty:
+            continue
         unit = catalogue.get(metric).unit
+        year = int(rows["time_period"].iloc[0])
+        heading = f"{catalogue.get(metric).label} ({year})"
+        cells = columns.setdefault(heading, {})
         for _, r in rows.iterrows():
-            out.append(
-                {
-                    "Measure": catalogue.get(metric).label,
-                    "Year": str(int(r["time_period"])),
-                    "Area": r["area_name"],
-                    "Value": value_text(r["value"], symbol_text(r["symbol"]), unit),
-                    "Rank (1 = lowest)": _rank(r),
-                    "Quartile (1 = lowest)": ""
-                    if pd.isna(r["quartile"])
-                    else str(int(r["quartile"])),
-                }
-            )
+            text = value_text(r["value"], symbol_text(r["symbol"]), unit)
+            rank = _rank(r)
+            cells[r["area_name"]] = f"{text} (rank {rank})" if rank else text
+            if r["area_type"] == "authority":
+                authority = r["area_name"]
+            elif r["area_name"] not in order:
+                order.append(r["area_name"])
         if england is not None:
-            out.append(
-                {
-                    "Measure": catalogue.get(metric).label,
-                    "Year": str(int(england["time_period"])),
-                    "Area": "England",
-                    "Value": value_text(england["value"], symbol_text(england["symbol"]), unit),
-                    "Rank (1 = lowest)": "",
-                    "Quartile (1 = lowest)": "",
-                }
-            )
-    return pd.DataFrame(out)
+            cells["England"] = value_text(england["value"], symbol_text(england["symbol"]), unit)
+    # The authority first, its neighbours by name, England last.
+    names = [authority, *sorted(order), "England"]
+    frame = pd.DataFrame(
+        [{"Area": n, **{h: c.get(n, "") for h, c in columns.items()}} for n in names],
+        columns=["Area", *columns],
+    )
+    frame.attrs.update(
+        metrics=list(metrics),
+        source=SOURCE_LINE + " Rank 1 is the lowest value of all authorities that year.",
+    )
+    return frame
 
 
 def _rank(r: pd.Series) -> str:

@@ -1,4 +1,11 @@
-"""The numbers behind each chart as a table people read: measure, team, period, value, source."""
+"""The numbers behind each chart as a table people read: one row per period, one column per series.
+
+Wide, not long: a reader scans a period's figures across, and the source is said once beneath
+the table (in `table.attrs["source"]`), not on every row. The metrics a table shows are kept in
+`table.attrs["metrics"]`, so the page can define them. A suppressed count reads "suppressed
+(1–5)", never a blank or 0; a share on time carries its numerator and denominator where the
+source gives them.
+"""
 
 from __future__ import annotations
 
@@ -6,45 +13,148 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.story.formatting import fmt_value, labels, qualifier_text
-from analysis.story.selection import MAIN, SERVICE, order_periods
+from analysis.metrics import tidy
+from analysis.privacy.disclosure import DEFAULT_THRESHOLD
+from analysis.story.formatting import fmt_value, label, labels, qualifier_text
+from analysis.story.selection import CONTEXT, SERVICE, order_periods, source_numbers
+
+SUPPRESSED_TEXT = f"suppressed (1–{DEFAULT_THRESHOLD})"
+PERIOD = "Period"
+
+
+def _rows(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
+    if not isinstance(rows, pd.DataFrame):
+        rows = pd.concat(list(rows), ignore_index=True)
+    return rows
+
+
+def _cell(value: float, unit: str, qualifier: object, note: object = "") -> str:
+    if qualifier_text(qualifier) == tidy.SUPPRESSED or pd.isna(value):
+        return SUPPRESSED_TEXT
+    text = fmt_value(value, unit, qualifier_text(qualifier))
+    return f"{text} ({note})" if isinstance(note, str) and note else text
+
+
+def series_name(metric: str, scope: str) -> str:
+    """A column heading: the measure, and the team when it is not the whole service."""
+    return label(metric) if scope == SERVICE else f"{label(metric)}: {scope}"
+
+
+def on_time_name(metric: str) -> str:
+    """A share-on-time column heading that claims no way of counting days: "… on time"."""
+    return f"{label(metric).split(' within')[0]} on time"
+
+
+def source_line(rows: pd.DataFrame, numbers: dict[str, int] | None = None) -> str:
+    """Each document once, with its references in row order; numbered when `numbers` is given."""
+    refs: dict[str, list[str]] = {}
+    for source, ref in zip(rows["source"], rows["source_ref"], strict=True):
+        ref_list = refs.setdefault(str(source), [])
+        if isinstance(ref, str) and ref and ref not in ref_list:
+            ref_list.append(ref)
+    order = sorted(refs, key=lambda s: numbers[s]) if numbers is not None else list(refs)
+    parts = []
+    for source in order:
+        ref_list = refs[source]
+        text = f"{source}, {', '.join(ref_list)}" if ref_list else source
+        if numbers is not None:
+            text = f"[{numbers[source]}] {text}"
+        parts.append(text)
+    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+
+
+def _wide(rows: pd.DataFrame, cells: list[str], names: list[str]) -> pd.DataFrame:
+    """Pivot rows to one row per period (in time order) and one column per series name."""
+    ordered = order_periods(rows.assign(_cell=cells, _name=names))
+    columns = list(dict.fromkeys(names))
+    out: dict[str, dict[str, str]] = {}
+    for _, r in ordered.iterrows():
+        out.setdefault(str(r["period"]), {})[r["_name"]] = r["_cell"]
+    frame = pd.DataFrame(
+        [{PERIOD: p, **{c: v.get(c, "") for c in columns}} for p, v in out.items()],
+        columns=[PERIOD, *columns],
+    )
+    return frame
 
 
 def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """The numbers behind a chart, as people read them: measure, team, period, value, source.
+    """The numbers behind a chart: one row per period, one column per measure and team.
 
-    Several frames (a chart's panels) make one table, panel by panel.
+    Several frames (a chart's panels) make one table. The source line is `attrs["source"]`.
     """
-    if not isinstance(rows, pd.DataFrame):
-        rows = pd.concat(list(rows), ignore_index=True)
-    # Group by series (first-seen order), then time, so each team reads as a block.
-    rows = pd.concat(
-        [order_periods(g) for _, g in rows.groupby(["metric", "scope"], sort=False)],
-        ignore_index=True,
-    )
-    out = pd.DataFrame(
-        {
-            "Measure": labels(rows),
-            "Team": [s if s != SERVICE else "Whole service" for s in rows["scope"]],
-            "Period": rows["period"],
-            "Value": [
-                fmt_value(v, u, qualifier_text(q))
-                for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"], strict=True)
-            ],
-            "Source": [
-                f"{s}, {r}" for s, r in zip(rows["source"], rows["source_ref"], strict=True)
-            ],
-        }
-    )
-    if "note" in rows.columns:
-        out.insert(4, "Based on", rows["note"].fillna(""))
+    rows = _rows(rows)
+    # Each measure named with the timescale its rows were counted against (kpis --initial-days).
+    names = [
+        lab if s == SERVICE else f"{lab}: {s}"
+        for lab, s in zip(labels(rows), rows["scope"], strict=True)
+    ]
+    notes = rows["note"] if "note" in rows.columns else [""] * len(rows)
+    cells = [
+        _cell(v, u, q, n)
+        for v, u, q, n in zip(rows["value"], rows["unit"], rows["qualifier"], notes, strict=True)
+    ]
+    out = _wide(rows, cells, names)
+    out.attrs["source"] = source_line(rows)
+    out.attrs["metrics"] = list(dict.fromkeys(rows["metric"]))
+    out.attrs["undated"] = bool(rows["period_start"].isna().any())
     return out
 
 
 def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
-    """The numbers behind the timeliness chart, with how each share was derived and its role."""
-    out = pd.concat([table(p.assign(scope=SERVICE, qualifier="")) for p in points])
-    out = out.drop(columns="Team").reset_index(drop=True)
-    roles = pd.concat([order_periods(p)["role"] for p in points], ignore_index=True)
-    out.insert(4, "Role", ["this report" if r == MAIN else "context" for r in roles])
+    """The numbers behind the timeliness chart: shares on time, each marked with its source.
+
+    A share derived from "N of M late" shows how many of how many were on time; figures from
+    another source than the report's carry that source's number, as the chart's legend does.
+    """
+    rows = pd.concat(points, ignore_index=True)
+    numbers = source_numbers(points)
+    # "on time", not "within 10 working days": other sources count "longer than 10 days",
+    # and do not say working days.
+    names = [on_time_name(m) for m in rows["metric"]]
+    cells = []
+    for _, r in rows.iterrows():
+        text = _cell(r["value"], "percent", "", r["note"])
+        cells.append(f"{text} [{numbers[r['source']]}]")
+    out = _wide(rows, cells, names)
+    source = source_line(rows, numbers)
+    if (rows["role"] == CONTEXT).any() and (rows["role"] != CONTEXT).any():
+        source += " [1] is this report's source; the others are given for context."
+    out.attrs["source"] = source
+    measured = rows["measured_as"] if "measured_as" in rows.columns else rows["metric"]
+    out.attrs["metrics"] = list(dict.fromkeys([*rows["metric"], *measured]))
+    out.attrs["undated"] = False
+    return out
+
+
+def figures_table(df: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    """Figures a document states once, without a chart: measure, when, value and citation.
+
+    A count "of" a total keeps both and the share ("1,051 of 3,280 (32%)"); a qualifier such as
+    "nearly" stays with its number. Each row cites its own document and paragraph, since the
+    figures come from different places.
+    """
+    records = []
+    metric_ids = []
+    undated = False
+    for metric in metrics:
+        rows = df[df["metric"] == metric]
+        for _, r in order_periods(rows).iterrows():
+            value = _cell(r["value"], r["unit"], r["qualifier"])
+            denominator = r.get("denominator")
+            if value != SUPPRESSED_TEXT and pd.notna(denominator) and denominator > 0:
+                share = fmt_value(r["value"] / denominator * 100, "percent")
+                value = f"{value} of {fmt_value(denominator, 'count')} ({share})"
+            records.append(
+                {
+                    "Measure": label(metric),
+                    PERIOD: str(r["period"]),
+                    "Value": value,
+                    "Source": f"{r['source']}, {r['source_ref']}",
+                }
+            )
+            metric_ids.append(metric)
+            undated = undated or pd.isna(r["period_start"])
+    out = pd.DataFrame(records, columns=["Measure", PERIOD, "Value", "Source"])
+    out.attrs["metrics"] = list(dict.fromkeys(metric_ids))
+    out.attrs["undated"] = undated
     return out

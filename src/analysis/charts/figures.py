@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,9 @@ from analysis.charts.style import DPI, house_style
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+# A chart's numbers: one table, or several small ones (one per measure).
+Tables = pd.DataFrame | Sequence[pd.DataFrame]
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -33,11 +37,22 @@ def svg_bytes(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _table_html(table: pd.DataFrame, caption: str) -> str:
+CSV_LINK_TEXT = "Download the data (CSV)"
+
+
+def _table_html(table: pd.DataFrame, caption: str, csv_href: str | None = None) -> str:
     html = table.to_html(index=False, border=0, escape=True, classes="chart-data")
     # A caption names the table for screen readers; pandas' to_html has no option for it.
     head, rest = html.split(">", 1)
-    return f"{head}>\n  <caption>{_escape(caption)}</caption>{rest}"
+    html = f"{head}>\n  <caption>{_escape(caption)}</caption>{rest}"
+    # The source once, beneath the table, not on every row.
+    source = table.attrs.get("source")
+    if source:
+        html += f'\n<p class="table-source">{_escape(str(source))}</p>'
+    if csv_href:
+        href = _escape(csv_href).replace('"', "&quot;")
+        html += f'\n<p class="download"><a href="{href}">{CSV_LINK_TEXT}</a></p>'
+    return html
 
 
 def _escape(text: str) -> str:
@@ -45,16 +60,100 @@ def _escape(text: str) -> str:
 
 
 def show(
-    fig: Figure, alt: str, table: pd.DataFrame, caption: str = "The numbers behind the chart"
+    fig: Figure,
+    alt: str,
+    table: Tables,
+    caption: str = "The numbers behind the chart",
+    csv_href: str | None = None,
 ) -> None:
-    """Display the figure as a PNG with alt text, then the numbers behind it as an HTML table."""
+    """Display the figure as a PNG with alt text, then the numbers behind it as an HTML table.
+
+    The table's output carries the metrics it shows (`table.attrs["metrics"]`) in its metadata,
+    so that the page can end with their definitions; `csv_href` links the table's CSV file.
+    """
     from IPython.display import HTML, Image, display
 
     if not alt.strip():
         raise ValueError("a figure needs alt text that says what it shows")
     display(Image(data=png_bytes(fig), format="png", metadata={"alt": alt}))
-    display(HTML(_table_html(table, caption)))
+    tables = _tables(table)
+    html = "\n".join(
+        _table_html(t, str(t.attrs.get("caption", caption)), csv_href if t is tables[-1] else None)
+        for t in tables
+    )
+    display(HTML(html), metadata={"analysis": _about(tables)})
     close(fig)
+
+
+def _tables(table: Tables) -> list[pd.DataFrame]:
+    """One table, or several small ones (a chart's panels), as a list."""
+    return [table] if isinstance(table, pd.DataFrame) else list(table)
+
+
+def _about(tables: list[pd.DataFrame]) -> dict[str, object]:
+    """What the page needs to know of some tables: the metrics they show, any undated figure."""
+    metrics = [str(m) for t in tables for m in t.attrs.get("metrics", [])]
+    return {
+        "metrics": list(dict.fromkeys(metrics)),
+        "undated": any(bool(t.attrs.get("undated", False)) for t in tables),
+    }
+
+
+def show_table(table: pd.DataFrame, caption: str) -> None:
+    """Display a table of figures (no chart) with a caption, its metrics in the metadata."""
+    from IPython.display import HTML, display
+
+    display(HTML(_table_html(table, caption)), metadata={"analysis": _about([table])})
+
+
+def csv_bytes(table: Tables) -> bytes:
+    """A chart's table as CSV bytes: UTF-8, LF line ends, the source in a column of its own.
+
+    Several small tables (one per measure) make one CSV, with the measure in a first column.
+    """
+    frames = []
+    tables = _tables(table)
+    # Several small tables say their source once, beneath the last: every CSV row carries it.
+    shared = next((t.attrs["source"] for t in reversed(tables) if t.attrs.get("source")), None)
+    for t in tables:
+        frame = t.copy()
+        if len(tables) > 1 and "caption" in t.attrs:
+            frame.insert(0, "Measure", str(t.attrs["caption"]))
+        source = t.attrs.get("source") or shared
+        if source:
+            frame["Source"] = str(source).removeprefix("Sources: ").removeprefix("Source: ")
+        frames.append(frame)
+    whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return whole.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def publish(
+    fig: Figure,
+    name: str,
+    figures_dir: str | os.PathLike[str] | None,
+    alt: str,
+    table: Tables,
+    caption: str = "The numbers behind the chart",
+) -> None:
+    """Save the figure (PNG, SVG) and its numbers (CSV) as NAME.*, then show both.
+
+    The page links the CSV under the table ("Download the data (CSV)") when it was written.
+    Returns nothing, so that a notebook cell ending with it displays nothing more.
+    """
+    written = save(fig, name, figures_dir, table=table)
+    href = None
+    csv_path = next((p for p in written if p.suffix == ".csv"), None)
+    if csv_path is not None:
+        href = _href(csv_path)
+    show(fig, alt=alt, table=table, caption=caption, csv_href=href)
+
+
+def _href(path: Path) -> str:
+    """A link to a written file from a page in the reports folder (relative when inside it)."""
+    try:
+        return path.resolve().relative_to(config.reports_dir().resolve()).as_posix()
+    except ValueError:
+        return path.name if path.parent.name == "" else f"{path.parent.name}/{path.name}"
 
 
 def close(fig: Figure) -> None:
@@ -64,14 +163,25 @@ def close(fig: Figure) -> None:
     plt.close(fig)
 
 
-def save(fig: Figure, name: str, figures_dir: str | os.PathLike[str] | None) -> list[Path]:
-    """Write NAME.png and NAME.svg under figures_dir ("" or None saves nothing); return paths."""
+def save(
+    fig: Figure,
+    name: str,
+    figures_dir: str | os.PathLike[str] | None,
+    table: Tables | None = None,
+) -> list[Path]:
+    """Write NAME.png, NAME.svg (and NAME.csv of `table`) under figures_dir; return the paths.
+
+    "" or None saves nothing.
+    """
     folder = config.figures_dir(figures_dir)
     if folder is None:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for suffix, data in ((".png", png_bytes(fig)), (".svg", svg_bytes(fig))):
+    files = [(".png", png_bytes(fig)), (".svg", svg_bytes(fig))]
+    if table is not None:
+        files.append((".csv", csv_bytes(table)))
+    for suffix, data in files:
         path = folder / f"{name}{suffix}"
         write_bytes(path, data)
         written.append(path)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 
 CONTEXT_MARKERS = ("s", "D", "^", "v", "P")
+SERIES_MARKERS = ("o", "s", "D", "^", "v", "P")
+LONG_GAP_DAYS = 45  # a month and a half between one period's end and the next's start
 LINE_MIN_PERIODS = 3
 SPAN_MIN_DAYS = 31  # start to end 31 days or more apart: longer than any calendar month
 SPAN_WIDTH = 1.2
@@ -122,6 +124,48 @@ def series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
+def line_segments(rows: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """How a line joins its points, as (from, to, style) between neighbouring rows in time order.
+
+    "solid" joins neighbouring periods; "dotted" spans a gap in time (the next period starts more
+    than LONG_GAP_DAYS after the last one ends), so that a long gap never reads as a monthly
+    path; a suppressed or missing value breaks the line: nothing joins it to its neighbours.
+    """
+    rows = selection.order_periods(rows)
+    ends = rows["period_end"].fillna(rows["period_start"])
+    out = []
+    for k in range(len(rows) - 1):
+        if pd.isna(rows["value"].iloc[k]) or pd.isna(rows["value"].iloc[k + 1]):
+            continue
+        gap = (rows["period_start"].iloc[k + 1] - ends.iloc[k]).days
+        out.append((k, k + 1, "dotted" if gap > LONG_GAP_DAYS else "solid"))
+    return out
+
+
+def _draw_line(ax: Axes, rows: pd.DataFrame, style: dict[str, object], markersize=None) -> None:
+    """A series on a time axis: markers at its values, joined as `line_segments` says."""
+    rows = selection.order_periods(rows)
+    xs = list(ticks.midpoints(rows))
+    valued = rows["value"].notna().to_numpy()
+    ax.plot(
+        [x for x, v in zip(xs, valued, strict=True) if v],
+        rows.loc[valued, "value"],
+        linestyle="none",
+        markersize=markersize,
+        zorder=3,
+        **style,
+    )
+    for a, b, how in line_segments(rows):
+        ax.plot(
+            [xs[a], xs[b]],
+            [rows["value"].iloc[a], rows["value"].iloc[b]],
+            color=style["color"],
+            linestyle="-" if how == "solid" else ":",
+            linewidth=None if how == "solid" else 1.4,
+            zorder=2,
+        )
+
+
 def chart_kind(rows: pd.DataFrame) -> str:
     """How rows are drawn: "line" (3+ dated periods), "slope" (exactly two), else "points"."""
     n = len(selection.periods(rows))
@@ -148,10 +192,12 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
             else [position[p] for p in valued["period"]]
         )
         # clip_on=False: a point at zero sits on the axis, drawn whole.
-        style = {"marker": "o", "color": colour, "label": name, "clip_on": False}
+        # Each series its own marker as well as its colour: never colour alone.
+        marker = SERIES_MARKERS[i % len(SERIES_MARKERS)]
+        style = {"marker": marker, "color": colour, "label": name, "clip_on": False}
         if kind == "line":
             dense = len(categories) > value_labels.COMPACT_AFTER
-            ax.plot(xs, valued["value"], markersize=5 if dense else None, **style)
+            _draw_line(ax, s, style, markersize=5 if dense else None)
         else:
             ax.plot(xs, valued["value"], linestyle="none", zorder=3, **style)
             if kind == "slope" and len(xs) == 2:
@@ -284,9 +330,9 @@ def _draw_timeliness(
         )
     ticks.time_axis(ax, points)
     _y_axis(ax, "percent", 100)
-    days = formatting.timescale(points, metric.id)
-    ax.set_ylabel(f"% within {days} working days" if days else "% on time")
-    _panel_title(ax, title or formatting.labels(points.iloc[:1])[0])
+    # Not "% within 10 working days": other sources' shares count "longer than 10 days".
+    ax.set_ylabel("% on time")
+    _panel_title(ax, title or f"{metric.label.split(' within')[0]} on time")
     return labels
 
 

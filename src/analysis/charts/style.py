@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# Okabe-Ito, ordered so that the colours used first have at least 3:1 contrast on white.
-PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00")
+from afcharts.af_colours import get_af_colours
+
+# The Government Analysis Function's categorical palette (afcharts), in its own order: dark
+# blue, turquoise, dark pink, orange, dark grey, light purple; each at least 3:1 on white.
+# Charts never rely on colour alone: series also differ by marker, line style or direct label.
+PALETTE: tuple[str, ...] = tuple(get_af_colours("categorical", number_of_colours=6))
 TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"  # 8:1 on white, still readable in the small source line
 DPI = 150

@@ -34,12 +34,21 @@ CSS = """
 body { margin: 0; background: #ffffff; color: #1b1b1b;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   font-size: 1.0625rem; line-height: 1.5; }
-.page { max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 2rem; }
+.page { max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 2rem;
+  overflow-wrap: break-word; }
 a { color: #1d4f91; text-decoration: underline; }
 a:visited { color: #4c2c92; }
 a:focus, a:hover { outline: 3px solid #ffbf47; outline-offset: 2px; background: #fff3cd; }
 h1, h2, h3, h4 { line-height: 1.25; }
-img { max-width: 100%; height: auto; }
+img, svg { max-width: 100%; height: auto; }
+nav.site { margin: 0 0 0.5rem; font-size: 0.9375rem; }
+.table-scroll { max-width: 100%; overflow-x: auto; margin: 0.5rem 0 1.25rem; }
+.table-scroll:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.table-scroll > table { margin: 0; }
+.download { margin: 0 0 1.25rem; }
+.about-measures dt { font-weight: 600; }
+.about-measures dd { margin: 0 0 0.5rem 1.25rem; }
+code { overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; color: #1b1b1b;
   padding: 0.5rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.25rem; font-variant-numeric: tabular-nums; }
@@ -54,10 +63,15 @@ ul.reports { list-style: none; padding: 0; }
 ul.reports li { display: flex; gap: 1rem; align-items: flex-start; padding: 1rem 0;
   border-top: 1px solid #8a8a8a; }
 ul.reports img { width: 12rem; flex: none; border: 1px solid #8a8a8a; }
+ul.reports li > div { min-width: 0; }
+@media (max-width: 40rem) {
+  ul.reports li { flex-direction: column; }
+  ul.reports img { width: 100%; max-width: 24rem; }
+}
 ul.reports h2 { margin: 0 0 0.25rem; font-size: 1.25rem; }
 ul.reports p { margin: 0; }
-footer { border-top: 1px solid #8a8a8a; margin-top: 2rem; padding-top: 0.75rem;
-  font-size: 0.9375rem; color: #333333; }
+footer { overflow-wrap: anywhere; border-top: 1px solid #8a8a8a; margin-top: 2rem;
+  padding-top: 0.75rem; font-size: 0.9375rem; color: #333333; }
 """.strip()
 
 
@@ -73,8 +87,16 @@ class AccessibilityError(ValueError):
     """A notebook output that cannot be published accessibly, such as a figure without alt text."""
 
 
-def _page(title: str, body_html: str, footer_html: str) -> str:
-    """The page shell every report shares: language, title, landmarks and the footer."""
+INDEX_HREF = "index.html"
+NAV_HTML = f'<nav class="site" aria-label="Reports"><a href="{INDEX_HREF}">All reports</a></nav>'
+
+
+def _page(title: str, body_html: str, footer_html: str, nav: bool = True) -> str:
+    """The page shell every report shares: language, title, landmarks and the footer.
+
+    Every page but the index starts with a link back to the index, in a nav landmark.
+    """
+    nav_html = f"{NAV_HTML}\n" if nav else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{LANG}">\n'
@@ -87,6 +109,7 @@ def _page(title: str, body_html: str, footer_html: str) -> str:
         "</head>\n"
         "<body>\n"
         '<div class="page">\n'
+        f"{nav_html}"
         f"<main>\n{body_html.strip()}\n</main>\n"
         f"<footer>\n{footer_html.strip()}\n</footer>\n"
         "</div>\n"
@@ -194,6 +217,100 @@ def accessible_tables(fragment: str) -> str:
     return _TABLE_RE.sub(fix, fragment)
 
 
+_CAPTION_RE = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def scrolling_tables(fragment: str) -> str:
+    """Wrap every table in a focusable region that scrolls sideways on its own.
+
+    A wide table then never makes the page scroll sideways on a phone; the region can be
+    scrolled from the keyboard (tabindex) and is named after the table's caption (axe's
+    scrollable-region-focusable rule), numbered when captions repeat.
+    """
+    count = 0
+    seen: dict[str, int] = {}
+
+    def wrap(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        caption = _CAPTION_RE.search(match.group(0))
+        name = _TAG_RE.sub("", caption.group(1)).strip() if caption else ""
+        name = html.unescape(" ".join(name.split())) or f"Table {count}"
+        # Regions are landmarks, and landmarks need distinct names (axe's landmark-unique).
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name} ({seen[name]})"
+        return (
+            f'<div class="table-scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>'
+        )
+
+    return _TABLE_RE.sub(wrap, fragment)
+
+
+# The data log's quality notes (data/raw/README.md), said on every page that shows such figures.
+CAVEAT_COUNCIL = (
+    "Figures from the council's own documents and case records are management information, "
+    "not audited statistics; they are shown as the documents state them, rounded as printed, "
+    'with qualifiers such as "nearly" kept.'
+)
+CAVEAT_AREA = (
+    "Figures for areas are the Department for Education's published statistics; a symbol the "
+    "DfE publishes in place of a number (such as c, suppressed, or x, not available) is shown "
+    "as published, never as 0."
+)
+CAVEAT_UNDATED = (
+    'Some figures are undated in their source ("before", "after", "at the time of writing"): '
+    "no dates are invented for them, and they are drawn as categories, not on a time axis."
+)
+
+
+def shown_metrics(nb: nbformat.NotebookNode) -> tuple[list[str], bool]:
+    """The metrics a notebook's tables show (from their output metadata), and if any is undated."""
+    metrics: list[str] = []
+    undated = False
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            about = (out.get("metadata") or {}).get("analysis") or {}
+            metrics += [m for m in about.get("metrics", []) if m not in metrics]
+            undated = undated or bool(about.get("undated"))
+    return metrics, undated
+
+
+def about_the_figures(nb: nbformat.NotebookNode) -> str:
+    """The end of a page: the definitions of the measures it shows and the quality caveats.
+
+    Built from what the page shows (the metrics its tables record), with the catalogue's labels
+    and definitions: nothing is typed per notebook. "" when the page shows no measure.
+    """
+    from analysis.metrics import catalogue
+
+    metrics, undated = shown_metrics(nb)
+    entries = catalogue.load()
+    known = [entries[m] for m in metrics if m in entries]
+    if not known:
+        return ""
+    items = "\n".join(
+        f"<dt>{html.escape(m.label)}</dt>\n<dd>{html.escape(m.definition)}</dd>" for m in known
+    )
+    caveats = []
+    if any(m.scope_kind != "area" for m in known):
+        caveats.append(CAVEAT_COUNCIL)
+    if any(m.scope_kind == "area" for m in known):
+        caveats.append(CAVEAT_AREA)
+    if undated:
+        caveats.append(CAVEAT_UNDATED)
+    notes = "\n".join(f"<li>{html.escape(c)}</li>" for c in caveats)
+    return (
+        '\n<section class="about-measures" aria-labelledby="about-measures">\n'
+        '<h2 id="about-measures">About these figures</h2>\n'
+        f"<h3>Definitions</h3>\n<dl>\n{items}\n</dl>\n"
+        f"<h3>Quality</h3>\n<ul>\n{notes}\n</ul>\n"
+        "</section>\n"
+    )
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) -> str:
     """An executed notebook as one accessible HTML page without code, footer_html at the end."""
     prepared = prepare_notebook(nb)
@@ -215,7 +332,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) ->
     body, _ = exporter.from_notebook_node(prepared)
     if NO_ALT_DEFAULT in body:  # belt and braces: nbconvert adds this to any img without alt
         raise AccessibilityError(f"an image in {title!r} has no alt text")
-    return _page(title, body, footer_html)
+    body += about_the_figures(prepared)
+    return _page(title, scrolling_tables(body), footer_html)
 
 
 def _as_text(value: str | Iterable[str]) -> str:
@@ -298,7 +416,7 @@ def index_to_html(
         f"<p>{html.escape(intro, quote=False)}</p>\n"
         '<ul class="reports">\n' + "\n".join(items) + "\n</ul>"
     )
-    return _page(heading, body, footer_html)
+    return _page(heading, body, footer_html, nav=False)
 
 
 def footer_html(data: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.charts.kinds import as_panels, chart_kind, series
 from analysis.story import selection
-from analysis.story.formatting import fmt_value, labels, qualifier_text
+from analysis.story.formatting import fmt_value, label, labels, qualifier_text
 
 
 def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
@@ -21,7 +21,9 @@ def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
                 + (" (other source)" if r["role"] == selection.CONTEXT else "")
                 for _, r in selection.order_periods(rows).iterrows()
             )
-            parts.append(f"Points, {labels(rows.iloc[:1])[0]}: {values}.")
+            # "on time", never "within 10 working days": other sources do not say working days.
+            what = label(rows["metric"].iloc[0]).split(" within")[0]
+            parts.append(f"Points, {what} on time: {values}.")
             continue
         kind = {"slope": "Slope chart", "line": "Line chart", "points": "Points"}[chart_kind(rows)]
         for name, s in series(rows):

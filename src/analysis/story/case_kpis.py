@@ -147,8 +147,8 @@ def show_panels(
         if any(t is not None for t in titles):
             chart_options["panel_titles"] = titles
         fig = charts.change_chart(drawn, title, **chart_options)
-        figures.save(fig, name, figures_dir)
-        figures.show(fig, alt=alt_text.describe(drawn, title), table=data_tables.table(drawn))
+        alt = alt_text.describe(drawn, title)
+        figures.publish(fig, name, figures_dir, alt=alt, table=data_tables.table(drawn))
     if hidden or not drawn:
         what = ", ".join(hidden) if hidden else "these figures"
         display(

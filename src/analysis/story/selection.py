@@ -160,8 +160,9 @@ def timeliness_points(
     if late_metric is not None:
         late = df[(df["metric"] == late_metric) & df["denominator"].notna()].copy()
         late["measured_as"] = late_metric
+        # The share's numerator and denominator: how many of how many were on time.
         late["note"] = [
-            f"{fmt_number(v)} of {fmt_number(d)} late"
+            f"{fmt_number(d - v)} of {fmt_number(d)}"
             for v, d in zip(late["value"], late["denominator"], strict=True)
         ]
         late["value"] = [
@@ -188,6 +189,16 @@ TIMELINESS_METRICS = (
     ("initial_assessments_on_time_pct", "initial_assessments_late"),
     ("core_assessments_on_time_pct", None),
 )
+
+
+# Figures the documents state once, shown as tables of figures where a reader expects them.
+RECRUITMENT_FIGURES = ("new_staff_commenced", "appointments_in_pipeline")
+QUALITY_FIGURES = (
+    "assurance_audits_completed",
+    "assurance_audits_inadequate_pct",
+    "family_support_commissioning",
+)
+REFERRAL_FIGURES = ("referrals_initial_assessment_late",)
 
 
 def backlog_panels(df: pd.DataFrame) -> list[pd.DataFrame]:
