@@ -339,7 +339,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
         cells = columns.setdefault(heading, {})
         for _, r in rows.iterrows():
             text = value_text(r["value"], symbol_text(r["symbol"]), unit)
-            rank = _rank(r)
+            rank = rank_text(r)
             cells[r["area_name"]] = f"{text} (rank {rank})" if rank else text
             if r["area_type"] == "authority":
                 authority = r["area_name"]
@@ -360,56 +360,8 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
     return frame
 
 
-def _rank(r: pd.Series) -> str:
+def rank_text(r: pd.Series) -> str:
+    """A row's rank among all authorities, as "64 of 151" ("" when unranked)."""
     if pd.isna(r["rank"]):
         return ""
     return f"{int(r['rank'])} of {int(r['ranked_of'])}"
-
-
-def bar_alt_text(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> str:
-    """Alt text for the bar chart: per metric, the areas in order with their values."""
-    parts = [f"Bar charts of {authority} and its ten statistical neighbours in the latest year."]
-    for metric in metrics:
-        rows, england = latest_rows(table, metric)
-        if rows.empty:
-            continue
-        unit = catalogue.get(metric).unit
-        listed = "; ".join(
-            f"{r['area_name']} {value_text(r['value'], symbol_text(r['symbol']), unit)}"
-            for _, r in rows.iterrows()
-        )
-        eng = (
-            ""
-            if england is None
-            else f" England: {value_text(england['value'], symbol_text(england['symbol']), unit)}."
-        )
-        year = int(rows["time_period"].iloc[0])
-        parts.append(f"{catalogue.get(metric).label}, {year}, lowest first: {listed}.{eng}")
-    return " ".join(parts)
-
-
-def _at(row: pd.Series, unit: str) -> str:
-    return (
-        f"{value_text(row['value'], symbol_text(row['symbol']), unit)} in {int(row['time_period'])}"
-    )
-
-
-def trend_alt_text(table: pd.DataFrame, authority: str) -> str:
-    """Alt text for the trends: per metric, each series' first and latest values."""
-    rows = trend_rows(table)
-    parts = [
-        f"Line charts, one per measure, of {authority}, its region, England and the median of "
-        "its statistical neighbours, by year."
-    ]
-    for metric in TREND_METRICS:
-        mine = rows[rows["metric"] == metric]
-        if mine.empty:
-            continue
-        unit = catalogue.get(metric).unit
-        said = []
-        for name, s in mine.groupby("series", sort=False):
-            s = s.sort_values("time_period")
-            first, last = s.iloc[0], s.iloc[-1]
-            said.append(f"{name} {_at(first, unit)} to {_at(last, unit)}")
-        parts.append(f"{catalogue.get(metric).label}: {'; '.join(said)}.")
-    return " ".join(parts)

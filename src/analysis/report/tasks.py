@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config, pipeline
-from analysis.report import cache, execution, kernels, pages, provenance
+from analysis.report import cache, execution, failures, kernels, pages, provenance
 from analysis.report.folders import FIGURES, RUNNER_PARAMETERS, RUNS, Layout, NotebookFailed
 
 
@@ -234,7 +234,7 @@ def _execute_task(
         nb = execution.execute_in_kernel(kernel, task.notebook, out_nb, task.parameters, run_dir)
         healthy = True
     except Exception as exc:
-        detail = execution.describe_failure(exc, task.notebook)
+        detail = failures.describe_failure(exc, task.notebook)
         raise NotebookFailed(f"notebook {where} failed: {detail}") from exc
     finally:
         pool.release(kernel, healthy)
