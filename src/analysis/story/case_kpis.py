@@ -89,7 +89,7 @@ def describe(page: CasePage) -> str:
     limit = f"Counts from 1 to {page.threshold} are suppressed before anything is shown."
     if page.synthetic:
         return (
-            "The data are synthetic: records made up by `analysis synth`, invented children, "
+            "The data are synthetic: records made up by the synth command, invented children, "
             "workers and dates shaped so that the monthly figures pass through Peterborough's "
             "published ones (Cabinet report, 10 July 2012). They show how the calculation works, "
             f"not what happened to any child. {limit}"
