@@ -115,40 +115,6 @@ def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def execute(
-    nb_path: Path,
-    out_path: Path,
-    parameters: Mapping[str, Any],
-    reports_dir: Path | None,
-) -> Any:
-    """Run a notebook with papermill into `out_path` (normalised); raise on a failing cell."""
-    import nbformat
-    import papermill
-
-    nb_path = Path(nb_path)
-    with patched_environ(kernel_env(reports_dir)):
-        try:
-            nb = papermill.execute_notebook(
-                str(nb_path),
-                str(out_path),
-                parameters=dict(parameters),
-                kernel_name=KERNEL,
-                progress_bar=False,
-                log_output=False,
-                cwd=str(nb_path.parent),
-                execution_timeout=CELL_TIMEOUT_S,
-                extra_arguments=list(KERNEL_ARGS),  # a fresh list: nbclient appends to it
-            )
-        finally:
-            # papermill saves after each cell and on failure; what stays on disk must be clean too.
-            if Path(out_path).exists():
-                partial = nbformat.read(str(out_path), as_version=4)
-                write_notebook(normalise(partial, extra_prefixes=_prefixes(reports_dir)), out_path)
-    nb = normalise(nb, extra_prefixes=_prefixes(reports_dir))
-    write_notebook(nb, out_path)
-    return nb
-
-
 def execute_in_kernel(
     kernel: Any,
     nb_path: Path,
