@@ -150,7 +150,8 @@ def run_tasks(
     results: dict[str, dict[str, Any]] = {}
     workers = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
     futures = {
-        workers.submit(_run_task, pool, staging, task, footer, store): task for task in tasks
+        workers.submit(_run_task, pool, staging, task, footer, store): task
+        for task in longest_first(tasks)
     }
     finished = False
     try:
@@ -173,6 +174,18 @@ def run_tasks(
         pool.kill_all()
     shutil.rmtree(runs, ignore_errors=True)
     return [results[task.name] for task in tasks]
+
+
+def longest_first(tasks: Sequence[Task]) -> list[Task]:
+    """The tasks in the order to start them: the longest expected first, ties as given.
+
+    A build lasts as long as its busiest worker: starting the longest notebooks first keeps
+    the short ones for the end, where they fill the gaps. Before a notebook has ever run here,
+    its committed file's size (outputs included, mostly its figures) is the best guess of its
+    cost: charts are most of a notebook's time.
+    """
+    sizes = {t.notebook: t.notebook.stat().st_size for t in tasks}
+    return sorted(tasks, key=lambda t: -sizes[t.notebook])
 
 
 def _run_task(
