@@ -82,3 +82,43 @@ def test_fresh_kernels_are_never_prestarted():
     )
     pool.prestart(2, ["json"])
     assert pool._all == [] and pool._starting == 0
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, str(path))
+    return path
+
+
+def _printed(nb) -> str:
+    return "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", []))
+
+
+def test_a_warm_kernel_forgets_the_style_and_options_an_earlier_notebook_set(tmp_path):
+    changes = _notebook(
+        tmp_path / "a.ipynb",
+        "import matplotlib as mpl\nimport pandas as pd\n"
+        "mpl.rcParams['font.size'] = 20\npd.set_option('display.max_rows', 3)",
+    )
+    shows = _notebook(
+        tmp_path / "b.ipynb",
+        "import matplotlib as mpl\nimport pandas as pd\n"
+        "print(mpl.rcParams['font.size'], pd.get_option('display.max_rows'))",
+    )
+    pool = _pool(size=1)
+    try:
+        kernel = pool.acquire()
+        execution.execute_in_kernel(kernel, changes, tmp_path / "a.out.ipynb", {}, tmp_path)
+        after = execution.execute_in_kernel(kernel, shows, tmp_path / "b.out.ipynb", {}, tmp_path)
+    finally:
+        pool.kill_all()
+    # matplotlib's default font size is 10.0 and pandas shows up to 60 rows, as in a fresh kernel.
+    assert _printed(after) == "10.0 60\n"

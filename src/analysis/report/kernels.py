@@ -2,8 +2,9 @@
 
 Each worker thread of a build takes a kernel from the pool, runs one notebook in it with
 papermill and gives it back. A kernel that has run a notebook is reset before the next one
-(names, figures, warnings already shown, the execution counter), so a notebook run in a warm
-kernel gives the same bytes as one run in a fresh kernel; the tests compare the two.
+(names, figures, matplotlib's rcParams and pandas' options, warnings already shown, the
+execution counter), so a notebook run in a warm kernel gives the same bytes as one run in a
+fresh kernel; the tests compare the two.
 
 Kernels get their environment and working folder when they start, so no thread ever changes
 this process's os.environ or current folder. `kill_all` ends every kernel at once (a stop
@@ -33,6 +34,12 @@ def _analysis_prepare(reports_dir, first):
     else:
         if "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close("all")
+        if "matplotlib" in sys.modules:  # the style a fresh import reads (the backend is kept)
+            sys.modules["matplotlib"].rc_file_defaults()
+        if "pandas" in sys.modules:  # display and other options, as a fresh import has them
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # resetting deprecated options warns
+                sys.modules["pandas"].reset_option("all")
         get_ipython().reset(new_session=True)
         warnings.resetwarnings()  # also forgets which warnings were already shown
         warnings.filters[:] = sys._analysis_warning_filters
