@@ -56,3 +56,14 @@ def test_constraints_pin_every_dependency_within_its_declared_range():
         pinned = pins.get(_name(req.name))
         assert pinned is not None, f"{req.name} is not pinned in constraints.txt"
         assert req.specifier.contains(pinned), f"{req.name}=={pinned} is outside {req.specifier}"
+
+
+def test_nbformat_imports_without_compiling_iri_grammars():
+    # jsonschema 4.25+ imports rfc3987-syntax, whose import costs 2-3 s in every process that
+    # imports nbformat (the runner, papermill, nbval): the pin keeps it out of the environment.
+    import subprocess
+    import sys
+
+    code = "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -168,3 +168,15 @@ def test_an_unknown_region_is_refused_naming_the_regions(tmp_path):
     assert done.returncode == 2
     assert "no region called 'Atlantis'" in done.stderr and "North East" in done.stderr
     assert not (tmp_path / "reports").exists()
+
+
+def test_the_longest_notebooks_start_first(tmp_path):
+    # Sizes written by hand: the committed outputs (mostly figures) guess a notebook's cost.
+    sizes = {"01_small": 10, "05_big": 300, "04_middle": 200, "02_small_too": 10}
+    made = []
+    for name, size in sizes.items():
+        path = tmp_path / f"{name}.ipynb"
+        path.write_bytes(b"x" * size)
+        made.append(tasks.Task(name=name, notebook=path, parameters={}, figures="figures"))
+    order = [t.name for t in tasks.longest_first(made)]
+    assert order == ["05_big", "04_middle", "01_small", "02_small_too"]

@@ -79,7 +79,6 @@ def trend_rows(table: pd.DataFrame) -> pd.DataFrame:
         series=[
             series_name(t, n) for t, n in zip(rows["area_type"], rows["area_name"], strict=True)
         ],
-        panel=rows["metric"].map(_title),
     )
     return rows
 
@@ -108,42 +107,60 @@ def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
     """Small multiples, one per metric: the authority, its region, England and the neighbour
     median over the years. A symbol leaves a gap; every point is marked."""
     import seaborn as sns
+    from matplotlib.figure import Figure
 
     rows = trend_rows(table)
     order, colours, dashes = _palette(rows)
-    panels = [_title(m) for m in TREND_METRICS if m in set(rows["metric"])]
+    metrics = [m for m in TREND_METRICS if m in set(rows["metric"])]
+    cols = 3
+    n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
-        grid = sns.relplot(
-            data=rows,
-            x="time_period",
-            y="value",
-            hue="series",
-            style="series",
-            hue_order=order,
-            style_order=order,
-            palette=colours,
-            dashes=dashes,
-            markers=dict.fromkeys(order, "o"),
-            col="panel",
-            col_order=panels,
-            col_wrap=3,
-            kind="line",
-            height=2.9,
-            aspect=MAX_WIDTH / 3 / 2.9,
-            facet_kws={"sharey": False, "sharex": True},
-            markersize=5,
-            linewidth=1.8,
-        )
-        for (panel, ax), metric in zip(grid.axes_dict.items(), _metrics_of(panels), strict=True):
-            ax.set_title(textwrap.fill(panel, 40), loc="left", fontsize=10.5)
+        # One figure, one layout pass. seaborn's relplot draws the same panels with the same
+        # lineplot, but its FacetGrid lays the figure out three times and draws it twice more
+        # to place the legend: 2-3 s a page, 153 times in a pack.
+        height = 2.9 * n_rows + 1.1  # panels, then strips for the title and legend, the source
+        fig = Figure(figsize=(MAX_WIDTH, height))
+        axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
+        for k, (ax, metric) in enumerate(zip(axes, metrics, strict=False)):
+            sns.lineplot(
+                data=rows[rows["metric"] == metric],
+                x="time_period",
+                y="value",
+                hue="series",
+                style="series",
+                hue_order=order,
+                style_order=order,
+                palette=colours,
+                dashes=dashes,
+                markers=dict.fromkeys(order, "o"),
+                markersize=5,
+                linewidth=1.8,
+                legend=k == 0,
+                ax=ax,
+            )
+            # A third of the figure's width holds about 30 characters of a bold title.
+            ax.set_title(textwrap.fill(_title(metric), 30), loc="left", fontsize=10.5)
             ax.set_ylim(bottom=0)  # rates and shares start at zero: no exaggerated changes
             ax.set_xlabel("")
             ax.set_ylabel(catalogue.get(metric).unit)
             ax.xaxis.set_major_locator(_year_locator())
-        sns.move_legend(
-            grid, "upper left", bbox_to_anchor=(0.01, 0.985), ncol=4, title=None, frameon=False
+        for k, ax in enumerate(axes):
+            if k >= len(metrics):
+                ax.set_visible(False)
+            elif k + cols < len(metrics):  # a panel below shows the years
+                ax.tick_params(axis="x", labelbottom=False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        if axes[0].get_legend() is not None:
+            axes[0].get_legend().remove()
+        fig.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0.01, 0.985),
+            ncol=4,
+            title=None,
+            frameon=False,
         )
-        fig = grid.figure
         fig.suptitle(
             f"{authority} beside its region, England and its statistical neighbours",
             x=0.01,
@@ -151,13 +168,8 @@ def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
             ha="left",
         )
         _source(fig, "Years to 31 March; workforce at 30 September.")
-        fig.tight_layout(rect=(0, 0.06, 1, 0.955))
+        fig.tight_layout(rect=(0, 0.5 / height, 1, 1 - 0.6 / height))
     return fig
-
-
-def _metrics_of(panels: list[str]) -> list[str]:
-    by_title = {_title(m): m for m in TREND_METRICS}
-    return [by_title[p] for p in panels]
 
 
 def _year_locator():

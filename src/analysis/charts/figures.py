@@ -65,17 +65,20 @@ def show(
     table: Tables,
     caption: str = "The numbers behind the chart",
     csv_href: str | None = None,
+    png: bytes | None = None,
 ) -> None:
     """Display the figure as a PNG with alt text, then the numbers behind it as an HTML table.
 
     The table's output carries the metrics it shows (`table.attrs["metrics"]`) in its metadata,
     so that the page can end with their definitions; `csv_href` links the table's CSV file.
+    `png` is the figure already drawn by `png_bytes` (drawing it again costs as much).
     """
     from IPython.display import HTML, Image, display
 
     if not alt.strip():
         raise ValueError("a figure needs alt text that says what it shows")
-    display(Image(data=png_bytes(fig), format="png", metadata={"alt": alt}))
+    png = png_bytes(fig) if png is None else png
+    display(Image(data=png, format="png", metadata={"alt": alt}))
     tables = _tables(table)
     html = "\n".join(
         _table_html(t, str(t.attrs.get("caption", caption)), csv_href if t is tables[-1] else None)
@@ -140,12 +143,15 @@ def publish(
     The page links the CSV under the table ("Download the data (CSV)") when it was written.
     Returns nothing, so that a notebook cell ending with it displays nothing more.
     """
-    written = save(fig, name, figures_dir, table=table)
+    # Drawn once: the page shows the very bytes of the saved PNG (the index's thumbnail relies
+    # on that), and drawing a chart is most of a page's build time.
+    png = png_bytes(fig)
+    written = save(fig, name, figures_dir, table=table, png=png)
     href = None
     csv_path = next((p for p in written if p.suffix == ".csv"), None)
     if csv_path is not None:
         href = _href(csv_path)
-    show(fig, alt=alt, table=table, caption=caption, csv_href=href)
+    show(fig, alt=alt, table=table, caption=caption, csv_href=href, png=png)
 
 
 def _href(path: Path) -> str:
@@ -168,17 +174,18 @@ def save(
     name: str,
     figures_dir: str | os.PathLike[str] | None,
     table: Tables | None = None,
+    png: bytes | None = None,
 ) -> list[Path]:
     """Write NAME.png, NAME.svg (and NAME.csv of `table`) under figures_dir; return the paths.
 
-    "" or None saves nothing.
+    "" or None saves nothing; `png` is the figure already drawn by `png_bytes`.
     """
     folder = config.figures_dir(figures_dir)
     if folder is None:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    files = [(".png", png_bytes(fig)), (".svg", svg_bytes(fig))]
+    files = [(".png", png_bytes(fig) if png is None else png), (".svg", svg_bytes(fig))]
     if table is not None:
         files.append((".csv", csv_bytes(table)))
     for suffix, data in files:

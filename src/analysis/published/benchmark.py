@@ -267,11 +267,20 @@ def medians(neighbours: pd.DataFrame, model: str) -> pd.DataFrame:
 
 
 def benchmark(
-    published: Published, authority: areas.Authority, model: str = "2025"
+    published: Published,
+    authority: areas.Authority,
+    model: str = "2025",
+    everyone: pd.DataFrame | None = None,
+    ranked: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The tidy benchmark table for one authority, in a fixed row order."""
+    """The tidy benchmark table for one authority, in a fixed row order.
+
+    `everyone` and `ranked`, when given, are `all_areas(published)` and `ranks` of it, already
+    worked out (a pack's pages share them); they are only read.
+    """
     codes = areas.neighbour_codes(authority, published, model)
-    everyone = all_areas(published)
+    everyone = all_areas(published) if everyone is None else everyone
+    ranked = ranks(everyone) if ranked is None else ranked
     mine = everyone[
         (everyone["level"] == "authority") & (everyone["old_la_code"] == authority.code)
     ]
@@ -293,7 +302,7 @@ def benchmark(
         near.assign(area_type="neighbour", neighbours_model=model),
     ]
     table = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    table = table.merge(ranks(everyone), on=["metric", "old_la_code", "time_period"], how="left")
+    table = table.merge(ranked, on=["metric", "old_la_code", "time_period"], how="left")
     table.loc[
         ~table["area_type"].isin(["authority", "neighbour"]), ["rank", "ranked_of", "quartile"]
     ] = None

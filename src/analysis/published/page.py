@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import pandas as pd
 
 from analysis import config
 from analysis.published import areas, benchmark
-from analysis.published.read import DFE_DIR, read_published
-from analysis.published.schema import LOCAL_AUTHORITY
+from analysis.published.read import DFE_DIR, Published, read_published
+from analysis.published.schema import FILES, LOCAL_AUTHORITY, NEIGHBOUR_FILES
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,47 @@ def _joint_return(published, code: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _AllAreas:
+    """The DfE files read and checked, and what every page works out from all of them."""
+
+    published: Published
+    known: dict[str, areas.Authority]
+    everyone: pd.DataFrame
+    ranked: pd.DataFrame
+
+
+# One entry: the folder's path and its files' digest. A pack builds every authority's page in
+# the same warm kernels: reading, checking and ranking every area is then done once per kernel,
+# not once per page, and a changed file (another digest) is read again.
+_LOADED: dict[tuple[str, str], _AllAreas] = {}
+
+
+def _digest(folder: Path) -> str:
+    """SHA-256 over the name and bytes of every DfE file the benchmark reads."""
+    sha = hashlib.sha256()
+    for spec in [*FILES.values(), *NEIGHBOUR_FILES.values()]:
+        path = folder / spec.name
+        sha.update(spec.name.encode() + b"\0")
+        sha.update(path.read_bytes() if path.is_file() else b"missing")
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def _all_areas(folder: Path) -> _AllAreas:
+    """The folder's files read and every area ranked, reused while their bytes are unchanged."""
+    key = (str(folder), _digest(folder))
+    if key not in _LOADED:
+        published = read_published(folder)  # raises DataError naming every problem
+        everyone = benchmark.all_areas(published)
+        loaded = _AllAreas(
+            published, areas.authorities(published), everyone, benchmark.ranks(everyone)
+        )
+        _LOADED.clear()
+        _LOADED[key] = loaded
+    return _LOADED[key]
+
+
 def load_page(
     authority: str,
     neighbours: str = "2025",
@@ -46,8 +88,9 @@ def load_page(
     A table read from a file must be the named authority's: a page never shows one
     authority's figures under another's name.
     """
-    published = read_published(config.resolve(dfe_dir) if str(dfe_dir) else DFE_DIR)
-    found = areas.find(authority, areas.authorities(published))
+    loaded = _all_areas(config.resolve(dfe_dir) if str(dfe_dir) else DFE_DIR)
+    published = loaded.published
+    found = areas.find(authority, loaded.known)
     if str(benchmarks_path):
         table = benchmark.load(config.resolve(benchmarks_path))
         mine = table[table["area_type"] == "authority"]
@@ -58,7 +101,9 @@ def load_page(
         used = set(table["neighbours_model"].dropna()) - {""}
         model = used.pop() if used else neighbours
     else:
-        table = benchmark.benchmark(published, found, neighbours)
+        table = benchmark.benchmark(
+            published, found, neighbours, everyone=loaded.everyone, ranked=loaded.ranked
+        )
         model = neighbours
     first = int(published.tables["b1"]["time_period"].astype(int).min())
     return Page(found, table, str(model), first, _joint_return(published, found.code))

@@ -2,8 +2,9 @@
 
 Each worker thread of a build takes a kernel from the pool, runs one notebook in it with
 papermill and gives it back. A kernel that has run a notebook is reset before the next one
-(names, figures, warnings already shown, the execution counter), so a notebook run in a warm
-kernel gives the same bytes as one run in a fresh kernel; the tests compare the two.
+(names, figures, matplotlib's rcParams and pandas' options, warnings already shown, the
+execution counter), so a notebook run in a warm kernel gives the same bytes as one run in a
+fresh kernel; the tests compare the two.
 
 Kernels get their environment and working folder when they start, so no thread ever changes
 this process's os.environ or current folder. `kill_all` ends every kernel at once (a stop
@@ -16,7 +17,7 @@ import contextlib
 import os
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,12 @@ def _analysis_prepare(reports_dir, first):
     else:
         if "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close("all")
+        if "matplotlib" in sys.modules:  # the style a fresh import reads (the backend is kept)
+            sys.modules["matplotlib"].rc_file_defaults()
+        if "pandas" in sys.modules:  # display and other options, as a fresh import has them
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # resetting deprecated options warns
+                sys.modules["pandas"].reset_option("all")
         get_ipython().reset(new_session=True)
         warnings.resetwarnings()  # also forgets which warnings were already shown
         warnings.filters[:] = sys._analysis_warning_filters
@@ -40,6 +47,22 @@ def _analysis_prepare(reports_dir, first):
     os.environ[{env!r}] = reports_dir
 _analysis_prepare({reports_dir!r}, {first!r})
 globals().pop("_analysis_prepare", None)
+"""
+
+
+# Run silently in a kernel started ahead of its first notebook: the modules the notebooks import,
+# imported inside a function so that no name is left behind; one that fails is left for the
+# notebook itself to report.
+_WARM_UP = """
+def _analysis_warm_up(modules):
+    import importlib
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+_analysis_warm_up({modules!r})
+del _analysis_warm_up
 """
 
 
@@ -94,6 +117,15 @@ class Kernel:
         code = _PREPARE.format(
             env=config.REPORTS_ENV, reports_dir=str(reports_dir), first=self.runs == 0
         )
+        self._run_silently(code, "prepare")
+        self.runs += 1
+
+    def warm_up(self, modules: Sequence[str]) -> None:
+        """Import the notebooks' modules before the first notebook needs them."""
+        self._run_silently(_WARM_UP.format(modules=list(modules)), "warm up")
+
+    def _run_silently(self, code: str, what: str) -> None:
+        """Run code in the kernel without output or history; raise KernelError if it fails."""
         # A client of the manager asks it whether the process lives; a bare client would judge by
         # heartbeats, which a busy machine can miss.
         kc = self.km.blocking_client()
@@ -112,12 +144,11 @@ class Kernel:
             kc.stop_channels()
         content = reply["content"]
         if content.get("status") != "ok":
-            raise KernelError(f"could not prepare a kernel: {content.get('evalue')}")
+            raise KernelError(f"could not {what} a kernel: {content.get('evalue')}")
         # The kernel that answered must be this one (never another run's, on the same ports).
         answered = content.get("user_expressions", {}).get("pid", {}).get("data", {})
         if answered.get("text/plain") != str(self.pid):
             raise KernelError(f"kernel {self.pid} did not answer on its own ports")
-        self.runs += 1
 
     def after_run(self) -> None:
         """Close the sockets papermill's client left open (it does not own the kernel)."""
@@ -160,14 +191,52 @@ class KernelPool:
         self._all: list[Kernel] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._starting = 0  # kernels being started ahead of need (prestart)
+
+    def prestart(self, count: int, modules: Sequence[str]) -> None:
+        """Start up to `count` kernels now, in the background, importing `modules`.
+
+        The runner calls this while its command stages run, so that starting kernels and
+        importing the stack overlap with them. A kernel that fails to start or warm up is ended;
+        `acquire` then starts one as usual, and reports the failure if it recurs.
+        """
+        if not self.warm:
+            return
+        for _ in range(min(count, self.size)):
+            with self._lock:
+                if self._closed:
+                    return
+                self._starting += 1
+            threading.Thread(target=self._start_warm, args=(list(modules),), daemon=True).start()
+
+    def _start_warm(self, modules: list[str]) -> None:
+        kernel = None
+        try:
+            kernel = Kernel(self.kernel_name, self.env, self.cwd, self.extra_arguments)
+            with self._lock:
+                self._all.append(kernel)
+                closed = self._closed
+            if not closed:
+                kernel.warm_up(modules)
+                self._idle.put(kernel)
+                kernel = None
+        except Exception:
+            pass  # acquire() starts another kernel, and reports the failure if it recurs
+        finally:
+            if kernel is not None:
+                kernel.kill()
+            with self._lock:
+                self._starting -= 1
 
     def acquire(self) -> Kernel:
         """An idle kernel, or a new one (workers never outnumber `size`)."""
-        if self.warm:
+        while self.warm:
             try:
-                return self._idle.get_nowait()
+                return self._idle.get(timeout=0.1) if self._starting else self._idle.get_nowait()
             except queue.Empty:
-                pass
+                with self._lock:
+                    if not self._starting or self._closed:
+                        break
         kernel = Kernel(self.kernel_name, self.env, self.cwd, self.extra_arguments)
         with self._lock:
             self._all.append(kernel)
@@ -192,6 +261,33 @@ class KernelPool:
             kernels = list(self._all)
         for kernel in kernels:
             kernel.kill()
+
+
+def imported_modules(notebooks: Sequence[Path]) -> list[str]:
+    """The modules the notebooks' code cells import (absolute imports only), in first-use order."""
+    import ast
+    import json
+
+    found: dict[str, None] = {}
+    for path in notebooks:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            try:
+                tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            except SyntaxError:
+                continue  # the notebook's own run reports it
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found |= {alias.name: None for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    # `from package import module` imports a submodule: try each name as one
+                    # (the warm-up passes over names that are not modules).
+                    found[node.module] = None
+                    found |= {f"{node.module}.{alias.name}": None for alias in node.names}
+    return list(found)
 
 
 def kernel_environment(extra: Mapping[str, str]) -> dict[str, str]:

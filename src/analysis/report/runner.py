@@ -38,10 +38,11 @@ from analysis.report.safety import (
     swap_in,
 )
 from analysis.report.tasks import (
-    Task,
-    _in_order,
     _input_paths,
+    kernel_pool,
+    make_tasks,
     plan,
+    prestart_kernels,
     run_stages,
     run_tasks,
     task_key,
@@ -325,29 +326,37 @@ def _build_into_staging(
     staging = layout.staging
     (staging / FIGURES).mkdir(parents=True)
     (staging / ".gitkeep").touch()
+    pool = kernel_pool(layout, notebooks, jobs, warm)
+    try:
+        _build_with_pool(layout, notebooks, per_notebook, clean, entry, jobs, pool, store, pack)
+    finally:
+        pool.kill_all()
+
+
+def _build_with_pool(
+    layout: Layout,
+    notebooks: list[Path],
+    per_notebook: Mapping[Path, dict[str, Any]],
+    clean: bool,
+    entry: dict[str, Any],
+    jobs: int,
+    pool: Any,
+    store: cache.Cache | None,
+    pack: Sequence[Any] | None,
+) -> None:
+    """The build itself, its notebooks run in `pool`'s kernels."""
+    staging = layout.staging
     stages, sources = plan(layout, notebooks, per_notebook)
     if clean:
-        run_stages(stages, store)
+        # Kernels start and import the stack while the stages run, on the CPUs the stages
+        # leave free (they run in this process, on one). Nothing is started when every stage
+        # is current: the report may well come from the cache.
+        count = min(jobs - 1, len(pack) if pack is not None else len(notebooks))
+        run_stages(stages, store, lambda: prestart_kernels(pool, notebooks, count))
 
     cache_dir = store.root if store is not None else None
     effective = {p: notebook_parameters(p, cache_dir) | per_notebook[p] for p in notebooks}
-    if pack is None:
-        tasks = [
-            Task(name=path.stem, notebook=path, parameters=per_notebook[path], figures=FIGURES)
-            for path in notebooks
-        ]
-    else:
-        (path,) = notebooks
-        order = list(effective[path])
-        tasks = [
-            Task(
-                name=slug(authority.name),
-                notebook=path,
-                parameters=_in_order(per_notebook[path] | {"authority": authority.name}, order),
-                figures=f"{FIGURES}/{slug(authority.name)}",
-            )
-            for authority in pack
-        ]
+    tasks = make_tasks(notebooks, per_notebook, effective, pack)
     task_effective = {t.name: effective[t.notebook] | dict(t.parameters) for t in tasks}
     inputs = provenance.hash_inputs(_input_paths(sources, notebooks, effective))
     data = provenance.manifest(inputs, task_effective)
@@ -369,7 +378,7 @@ def _build_into_staging(
         for t in tasks
     ]
     progress = Progress(len(tasks), "pages") if pack is not None else None
-    entries = run_tasks(layout, tasks, footer, jobs=jobs, warm=warm, store=store, progress=progress)
+    entries = run_tasks(layout, tasks, footer, jobs=jobs, store=store, progress=progress, pool=pool)
     if pack is None:
         write_index(staging, entries, footer, store)
     else:

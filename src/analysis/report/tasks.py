@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from analysis import config, pipeline
 from analysis.report import cache, execution, failures, kernels, pages, provenance
 from analysis.report.folders import FIGURES, RUNNER_PARAMETERS, RUNS, Layout, NotebookFailed
+from analysis.report.pack import slug
 
 
 def _in_order(values: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
@@ -40,8 +41,15 @@ def write_index(
         store.put("pages", index_key, {"index.html": staging / "index.html"})
 
 
-def run_stages(stages: Sequence[pipeline.Stage], store: cache.Cache | None) -> None:
-    """Run the command stages, skipping those whose inputs, code and outputs are unchanged."""
+def run_stages(
+    stages: Sequence[pipeline.Stage],
+    store: cache.Cache | None,
+    before_first_run: Callable[[], None] | None = None,
+) -> None:
+    """Run the command stages, skipping those whose inputs, code and outputs are unchanged.
+
+    `before_first_run` is called once, just before the first stage that does run.
+    """
     for stage in stages:
         needs = [config.resolve(p) for _, p in stage.needs]
         outputs = [config.resolve(o.path) for o in stage.writes]
@@ -49,6 +57,9 @@ def run_stages(stages: Sequence[pipeline.Stage], store: cache.Cache | None) -> N
         if store is not None and store.stage_is_current(stage.name, stage_key, outputs):
             print(f"stage {stage.name}: inputs and outputs unchanged, not run", file=sys.stderr)
             continue
+        if before_first_run is not None:
+            before_first_run()
+            before_first_run = None
         print(f"running stage {stage.name}: analysis {' '.join(stage.run)}", file=sys.stderr)
         pipeline.run_stage(stage)
         if store is not None:
@@ -119,6 +130,53 @@ class Task:
     key: str | None = None  # what determines its result (report.cache); None: never cached
 
 
+# Imported by the package's chart and table code inside its functions, so not seen in the
+# notebooks' own import lines: a kernel started ahead of need imports them too.
+STACK = ("pandas", "matplotlib.pyplot", "seaborn")
+
+
+def kernel_pool(layout: Layout, notebooks: Sequence[Path], jobs: int, warm: bool = True) -> Any:
+    """The pool of kernels a build runs its notebooks in (none started yet)."""
+    return kernels.KernelPool(
+        size=jobs,
+        env=kernels.kernel_environment(execution.kernel_env()),
+        cwd=notebooks[0].parent if notebooks else layout.notebooks_dir,
+        kernel_name=execution.KERNEL,
+        extra_arguments=list(execution.KERNEL_ARGS),
+        warm=warm,
+    )
+
+
+def prestart_kernels(pool: Any, notebooks: Sequence[Path], count: int) -> None:
+    """Start `count` kernels now, importing what the notebooks will (see KernelPool.prestart)."""
+    pool.prestart(count, [*STACK, *kernels.imported_modules(notebooks)])
+
+
+def make_tasks(
+    notebooks: Sequence[Path],
+    per_notebook: Mapping[Path, dict[str, Any]],
+    effective: Mapping[Path, dict[str, Any]],
+    pack: Sequence[Any] | None,
+) -> list[Task]:
+    """A page per notebook; or, for a pack, a page per authority from its one notebook."""
+    if pack is None:
+        return [
+            Task(name=path.stem, notebook=path, parameters=per_notebook[path], figures=FIGURES)
+            for path in notebooks
+        ]
+    (path,) = notebooks
+    order = list(effective[path])
+    return [
+        Task(
+            name=slug(authority.name),
+            notebook=path,
+            parameters=_in_order(per_notebook[path] | {"authority": authority.name}, order),
+            figures=f"{FIGURES}/{slug(authority.name)}",
+        )
+        for authority in pack
+    ]
+
+
 def run_tasks(
     layout: Layout,
     tasks: Sequence[Task],
@@ -127,30 +185,26 @@ def run_tasks(
     warm: bool = True,
     progress: Any = None,
     store: cache.Cache | None = None,
+    pool: Any = None,
 ) -> list[dict[str, Any]]:
     """Run every task, up to `jobs` at a time; return their index entries in task order.
 
     The result never depends on which task finishes first: each writes only its own files.
-    A failing notebook, a stop signal or any error ends every kernel before this returns.
+    A failing notebook, a stop signal or any error ends every kernel before this returns,
+    `pool`'s included (a pool made by `kernel_pool`, perhaps with kernels already started).
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     staging = layout.staging
     runs = staging / RUNS
     runs.mkdir(exist_ok=True)
-    cwd = tasks[0].notebook.parent if tasks else layout.notebooks_dir
-    pool = kernels.KernelPool(
-        size=jobs,
-        env=kernels.kernel_environment(execution.kernel_env()),
-        cwd=cwd,
-        kernel_name=execution.KERNEL,
-        extra_arguments=list(execution.KERNEL_ARGS),
-        warm=warm,
-    )
+    if pool is None:
+        pool = kernel_pool(layout, [t.notebook for t in tasks], jobs, warm)
     results: dict[str, dict[str, Any]] = {}
     workers = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
     futures = {
-        workers.submit(_run_task, pool, staging, task, footer, store): task for task in tasks
+        workers.submit(_run_task, pool, staging, task, footer, store): task
+        for task in longest_first(tasks)
     }
     finished = False
     try:
@@ -173,6 +227,18 @@ def run_tasks(
         pool.kill_all()
     shutil.rmtree(runs, ignore_errors=True)
     return [results[task.name] for task in tasks]
+
+
+def longest_first(tasks: Sequence[Task]) -> list[Task]:
+    """The tasks in the order to start them: the longest expected first, ties as given.
+
+    A build lasts as long as its busiest worker: starting the longest notebooks first keeps
+    the short ones for the end, where they fill the gaps. Before a notebook has ever run here,
+    its committed file's size (outputs included, mostly its figures) is the best guess of its
+    cost: charts are most of a notebook's time.
+    """
+    sizes = {t.notebook: t.notebook.stat().st_size for t in tasks}
+    return sorted(tasks, key=lambda t: -sizes[t.notebook])
 
 
 def _run_task(

@@ -1,0 +1,33 @@
+"""Publishing a figure draws it once: the page shows the very bytes saved beside it."""
+
+from __future__ import annotations
+
+import base64
+
+from IPython.core.formatters import DisplayFormatter
+from tidy_rows import shipped_like
+
+from analysis.charts import data_tables, figures, kinds
+from analysis.story import selection
+
+
+def test_publish_draws_the_png_once_and_shows_the_saved_bytes(tmp_path, monkeypatch):
+    drawn = []
+    real = figures.png_bytes
+
+    def counting(fig):
+        drawn.append(fig)
+        return real(fig)
+
+    shown = []
+    monkeypatch.setattr(figures, "png_bytes", counting)
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    fig = kinds.change_chart(rows, "t")
+    figures.publish(fig, "02-open", tmp_path, alt="Open cases fell", table=data_tables.table(rows))
+
+    assert len(drawn) == 1
+    data, _ = DisplayFormatter().format(shown[0])
+    saved = (tmp_path / "02-open.png").read_bytes()
+    assert base64.b64decode(data["image/png"]) == saved
+    assert saved.startswith(b"\x89PNG")
