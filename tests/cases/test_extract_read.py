@@ -61,3 +61,19 @@ def test_an_id_one_short_of_the_width_is_read_whole():
     data = (A_HEADER + f"C1,{long_id},initial,2012-03-05,,Family Support,FS1\n").encode()
     fast = extract._read_ascii_fast(data, extract.ASSESSMENTS)
     assert fast["assessment_id"].tolist() == [long_id]
+
+
+@pytest.mark.parametrize(
+    ("row", "child_ids"),
+    [
+        ("C1\n", ["C1"]),  # too few fields: the rest are empty
+        ("C1,A1,initial\n", ["C1"]),
+        (",\n", [""]),
+        ("C1,A1,initial,2012-03-05,,T,W\n\n\n", ["C1", "", ""]),  # blank lines at the end
+    ],
+)
+def test_fast_read_equals_the_general_read_on_ragged_rows(row, child_ids):
+    data = (A_HEADER + row).encode()
+    fast = extract._read_ascii_fast(data, extract.ASSESSMENTS)
+    pd.testing.assert_frame_equal(fast, _general(data))
+    assert fast["child_id"].tolist() == child_ids
