@@ -580,8 +580,11 @@ def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     assert html.data == TABLE_HTML
 
 
-# The two open children in need rows of shipped_like() as the page shows them, written out.
+# The two open children in need rows of shipped_like() as the page shows them, written out:
+# folded in a <details> element whose summary says what it holds.
 TABLE_HTML = """\
+<details class="chart-numbers">
+<summary>The numbers behind the chart</summary>
 <table class="dataframe chart-data">
   <caption>The numbers behind the chart</caption>
   <thead>
@@ -601,7 +604,8 @@ TABLE_HTML = """\
     </tr>
   </tbody>
 </table>
-<p class="table-source">Source: Cabinet report, para 1, para 4.7.</p>"""
+<p class="table-source">Source: Cabinet report, para 1, para 4.7.</p>
+</details>"""
 
 
 def test_show_escapes_the_table_and_its_caption(monkeypatch):
@@ -611,6 +615,7 @@ def test_show_escapes_the_table_and_its_caption(monkeypatch):
     table = pd.DataFrame({"Period": ["April & May 2012"], "Source": ["<b>FOI</b>"]})
     figures.show(fig, alt="a chart", table=table, caption="Shares < 100% & more")
     assert shown[1].data == (
+        '<details class="chart-numbers">\n<summary>The numbers behind the chart</summary>\n'
         '<table class="dataframe chart-data">\n'
         "  <caption>Shares &lt; 100% &amp; more</caption>\n"
         "  <thead>\n"
@@ -625,7 +630,8 @@ def test_show_escapes_the_table_and_its_caption(monkeypatch):
         "      <td>&lt;b&gt;FOI&lt;/b&gt;</td>\n"
         "    </tr>\n"
         "  </tbody>\n"
-        "</table>"
+        "</table>\n"
+        "</details>"
     )
 
 

@@ -40,7 +40,10 @@ def svg_bytes(fig: Figure) -> bytes:
 CSV_LINK_TEXT = "Download the data (CSV)"
 
 
-def _table_html(table: pd.DataFrame, caption: str, csv_href: str | None = None) -> str:
+NUMBERS_SUMMARY = "The numbers behind the chart"
+
+
+def _table_html(table: pd.DataFrame, caption: str) -> str:
     html = table.to_html(index=False, border=0, escape=True, classes="chart-data")
     # A caption names the table for screen readers; pandas' to_html has no option for it.
     head, rest = html.split(">", 1)
@@ -49,9 +52,27 @@ def _table_html(table: pd.DataFrame, caption: str, csv_href: str | None = None) 
     source = table.attrs.get("source")
     if source:
         html += f'\n<p class="table-source">{_escape(str(source))}</p>'
+    return html
+
+
+def _download_html(csv_href: str) -> str:
+    href = _escape(csv_href).replace('"', "&quot;")
+    return f'<p class="download"><a href="{href}">{CSV_LINK_TEXT}</a></p>'
+
+
+def numbers_html(tables: Sequence[str], csv_href: str | None = None) -> str:
+    """A chart's tables folded into a <details> element, the CSV link beneath it, always shown.
+
+    Closed, the tables take one line, so a page of charts reads as charts; a reader opens them
+    with a click or the keyboard. <details> needs no script (the pages' CSP forbids scripts).
+    """
+    html = (
+        f'<details class="chart-numbers">\n<summary>{NUMBERS_SUMMARY}</summary>\n'
+        + "\n".join(tables)
+        + "\n</details>"
+    )
     if csv_href:
-        href = _escape(csv_href).replace('"', "&quot;")
-        html += f'\n<p class="download"><a href="{href}">{CSV_LINK_TEXT}</a></p>'
+        html += "\n" + _download_html(csv_href)
     return html
 
 
@@ -63,10 +84,10 @@ def show(
     fig: Figure,
     alt: str,
     table: Tables,
-    caption: str = "The numbers behind the chart",
+    caption: str = NUMBERS_SUMMARY,
     csv_href: str | None = None,
 ) -> None:
-    """Display the figure as a PNG with alt text, then the numbers behind it as an HTML table.
+    """Display the figure as a PNG with alt text, then the numbers behind it, folded (numbers_html).
 
     The table's output carries the metrics it shows (`table.attrs["metrics"]`) in its metadata,
     so that the page can end with their definitions; `csv_href` links the table's CSV file.
@@ -77,9 +98,8 @@ def show(
         raise ValueError("a figure needs alt text that says what it shows")
     display(Image(data=png_bytes(fig), format="png", metadata={"alt": alt}))
     tables = _tables(table)
-    html = "\n".join(
-        _table_html(t, str(t.attrs.get("caption", caption)), csv_href if t is tables[-1] else None)
-        for t in tables
+    html = numbers_html(
+        [_table_html(t, str(t.attrs.get("caption", caption))) for t in tables], csv_href
     )
     display(HTML(html), metadata={"analysis": _about(tables)})
     close(fig)
@@ -133,7 +153,7 @@ def publish(
     figures_dir: str | os.PathLike[str] | None,
     alt: str,
     table: Tables,
-    caption: str = "The numbers behind the chart",
+    caption: str = NUMBERS_SUMMARY,
 ) -> None:
     """Save the figure (PNG, SVG) and its numbers (CSV) as NAME.*, then show both.
 
