@@ -371,6 +371,7 @@ def test_table_is_wide_one_row_per_period_one_column_per_team_source_once():
 def test_table_marks_suppressed_cells_and_keeps_gaps():
     rows = monthly("open_cin_cases", [12.0, float("nan"), 40.0])
     rows.loc[1, "qualifier"] = tidy.SUPPRESSED
+    rows[tidy.THRESHOLD] = 5  # the threshold the run suppressed with
     t = data_tables.table(rows)
     assert list(t["Open children in need cases"]) == ["12", "suppressed (1–5)", "40"]
 

@@ -3,8 +3,8 @@
 Wide, not long: a reader scans a period's figures across, and the source is said once beneath
 the table (in `table.attrs["source"]`), not on every row. The metrics a table shows are kept in
 `table.attrs["metrics"]`, so the page can define them. A suppressed count reads "suppressed
-(1–5)", never a blank or 0; a share on time carries its numerator and denominator where the
-source gives them.
+(1–5)" (the threshold its run used), never a blank or 0; a share on time carries its numerator
+and denominator where the source gives them.
 """
 
 from __future__ import annotations
@@ -14,11 +14,17 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.metrics import tidy
-from analysis.privacy.disclosure import DEFAULT_THRESHOLD
-from analysis.story.formatting import fmt_value, label, labels, qualifier_text
+from analysis.story.formatting import (
+    fmt_number,
+    fmt_value,
+    label,
+    labels,
+    qualifier_text,
+    suppressed_text,
+    threshold,
+)
 from analysis.story.selection import CONTEXT, SERVICE, order_periods, source_numbers
 
-SUPPRESSED_TEXT = f"suppressed (1–{DEFAULT_THRESHOLD})"
 PERIOD = "Period"
 
 
@@ -28,11 +34,25 @@ def _rows(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
     return rows
 
 
-def _cell(value: float, unit: str, qualifier: object, note: object = "") -> str:
-    if qualifier_text(qualifier) == tidy.SUPPRESSED or pd.isna(value):
-        return SUPPRESSED_TEXT
+def is_suppressed(value: float, qualifier: object) -> bool:
+    """Whether a row's value is withheld (suppressed, or missing: never shown as 0)."""
+    return qualifier_text(qualifier) == tidy.SUPPRESSED or pd.isna(value)
+
+
+def _cell(
+    value: float, unit: str, qualifier: object, note: object = "", limit: int | None = None
+) -> str:
+    if is_suppressed(value, qualifier):
+        return suppressed_text(limit)
     text = fmt_value(value, unit, qualifier_text(qualifier))
     return f"{text} ({note})" if isinstance(note, str) and note else text
+
+
+def of_note(numerator: object, denominator: object) -> str:
+    """A share's parts as "54 of 58" ("" unless both are published numbers)."""
+    if pd.isna(numerator) or pd.isna(denominator):
+        return ""
+    return f"{fmt_number(float(numerator))} of {fmt_number(float(denominator))}"
 
 
 def series_name(metric: str, scope: str) -> str:
@@ -89,8 +109,16 @@ def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
         for lab, s in zip(labels(rows), rows["scope"], strict=True)
     ]
     notes = rows["note"] if "note" in rows.columns else [""] * len(rows)
+    if tidy.SHOWN_NUMERATOR in rows.columns:
+        # A share on time shows how many of how many: "93.1% (54 of 58)".
+        parts = [
+            of_note(n, d)
+            for n, d in zip(rows[tidy.SHOWN_NUMERATOR], rows["denominator"], strict=True)
+        ]
+        notes = [p or n for p, n in zip(parts, notes, strict=True)]
+    limit = threshold(rows)
     cells = [
-        _cell(v, u, q, n)
+        _cell(v, u, q, n, limit)
         for v, u, q, n in zip(rows["value"], rows["unit"], rows["qualifier"], notes, strict=True)
     ]
     out = _wide(rows, cells, names)
@@ -141,7 +169,8 @@ def figures_table(df: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
         for _, r in order_periods(rows).iterrows():
             value = _cell(r["value"], r["unit"], r["qualifier"])
             denominator = r.get("denominator")
-            if value != SUPPRESSED_TEXT and pd.notna(denominator) and denominator > 0:
+            shown = not is_suppressed(r["value"], r["qualifier"])
+            if shown and pd.notna(denominator) and denominator > 0:
                 share = fmt_value(r["value"] / denominator * 100, "percent")
                 value = f"{value} of {fmt_value(denominator, 'count')} ({share})"
             records.append(

@@ -183,6 +183,7 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
     categories = selection.periods(rows)
     position = {p: i for i, p in enumerate(categories)}
     labels: list[value_labels.Label] = []
+    hidden = formatting.suppressed_text(formatting.threshold(rows))
     for i, (name, s) in enumerate(series(rows)):
         colour = PALETTE[i % len(PALETTE)]
         valued = s[s["value"].notna()]
@@ -210,7 +211,7 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
             labels.append((x, r["value"], text, where))
         for _, r in s[s["value"].isna()].iterrows():
             x = position[r["period"]] if kind != "line" else ticks.midpoints(r.to_frame().T).iloc[0]
-            ax.annotate("suppressed", (x, 0), ha="center", va="bottom", fontsize=9, color=MUTED)
+            ax.annotate(hidden, (x, 0), ha="center", va="bottom", fontsize=9, color=MUTED)
     if kind == "line":
         ticks.date_ticks(ax, rows)
     else:

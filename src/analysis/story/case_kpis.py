@@ -14,8 +14,9 @@ from analysis.cases.extract import ASSESSMENT_TYPES, Extract, read_extract
 from analysis.cases.kpi_table import compute, month_labels
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
-from analysis.metrics import catalogue
+from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
+from analysis.story import formatting
 from analysis.story.formatting import fmt_value, label, timescale
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
@@ -71,10 +72,28 @@ def load(
     extract = read_extract(resolve(extract_dir), quarantine=quarantine)
     threshold = threshold or disclosure.DEFAULT_THRESHOLD
     table = disclosure.suppress(compute(extract, timescales=chosen), threshold)
-    monthly = table.drop(columns="numerator")
+    monthly = with_numerators(table.drop(columns="numerator"), threshold)
     synthetic = is_synthetic(extract_dir)
     shown = months_between(monthly) if synthetic else monthly
     return CasePage(monthly, shown, extract, synthetic, threshold)
+
+
+def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A suppressed table marked with its threshold, each share beside its published count.
+
+    A share on time ("..._on_time_pct") gets the month's on-time count ("..._on_time") as its
+    numerator; the count is taken after disclosure control, so a small one stays suppressed.
+    """
+    out = table.assign(**{tidy.THRESHOLD: threshold})
+    counts = {
+        (m, s, p): v
+        for m, s, p, v in zip(out["metric"], out["scope"], out["period"], out["value"], strict=True)
+    }
+    out[tidy.SHOWN_NUMERATOR] = [
+        counts.get((m.removesuffix("_pct"), s, p), np.nan) if m.endswith("_on_time_pct") else np.nan
+        for m, s, p in zip(out["metric"], out["scope"], out["period"], strict=True)
+    ]
+    return out
 
 
 def _months(table: pd.DataFrame) -> tuple[str, str]:
@@ -151,9 +170,12 @@ def show_panels(
         figures.publish(fig, name, figures_dir, alt=alt, table=data_tables.table(drawn))
     if hidden or not drawn:
         what = ", ".join(hidden) if hidden else "these figures"
+        limits = [formatting.threshold(p) for p in panels]
+        limit = max([n for n in limits if n is not None], default=disclosure.DEFAULT_THRESHOLD)
         display(
             markdown(
-                f"Not charted: every month's count of {what} is from 1 to 5, or built on one, and "
+                f"Not charted: every month's count of {what} is from 1 to {limit}, or built on "
+                "one, and "
                 "is suppressed to protect the children it counts."
                 if hidden
                 else f"Not charted: the extract holds no records for {what}."
