@@ -739,10 +739,14 @@ def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_
     written = sorted(p.name for p in (tmp_path / "figures").iterdir())
     assert written == ["02-open.csv", "02-open.png", "02-open.svg"]
     csv = (tmp_path / "figures" / "02-open.csv").read_bytes()
+    # Raw numbers for machines, each row with its own citation (the page shows "1,486").
     assert csv == (
-        b"Period,Open children in need cases,Source\n"
-        b'December 2011,"1,486","Cabinet report, para 1, para 4.7."\n'
-        b'end of April 2012,"1,000","Cabinet report, para 1, para 4.7."\n'
+        b"metric,measure,scope,period,period_start,period_end,date_quality,value,unit,"
+        b"qualifier,numerator,denominator,status,source\n"
+        b"open_cin_cases,Open children in need cases,service,December 2011,2011-12-01,"
+        b'2011-12-31,exact,1486,count,,,,,"Cabinet report, para 1"\n'
+        b"open_cin_cases,Open children in need cases,service,end of April 2012,2012-04-30,"
+        b'2012-04-30,exact,1000,count,,,,,"Cabinet report, para 4.7"\n'
     )
     assert figures.csv_bytes(table) == csv  # same bytes every time
     html, meta = shown[1]

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts.benchmark import symbol_text, value_text
+from analysis.charts import csv_data
+from analysis.charts.benchmark import SYMBOL_MEANING, symbol_text, value_text
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 
 if TYPE_CHECKING:
@@ -123,7 +124,29 @@ def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index(drop=True)
     out.attrs["metrics"] = ["open_cin_cases", "cin_count"]
-    return out
+    return csv_data.attach(out, _records(rows, "period", {"report": "count", "census": "count"}))
+
+
+def _records(rows: pd.DataFrame, when: str, units: dict[str, str]) -> list[dict[str, object]]:
+    """The CSV's rows: each figure's raw value, any DfE symbol apart, what it counts, citation."""
+    return [
+        {
+            "series": r["series"],
+            **({"team": r["team"]} if "team" in rows.columns else {}),
+            "period": r[when],
+            "counts": r["counts"],
+            "value": r["value"],
+            "unit": units[r["series"]],
+            "symbol": r["symbol"],
+            "status": SYMBOL_MEANING.get(r["symbol"], "not given")
+            if r["symbol"]
+            else "not available"
+            if pd.isna(r["value"])
+            else "",
+            "source": r["source"],
+        }
+        for _, r in rows.iterrows()
+    ]
 
 
 def report_vs_census_alt(rows: pd.DataFrame, authority: str) -> str:
@@ -263,7 +286,8 @@ def caseload_table(rows: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index(drop=True)
     out.attrs.update(metrics=["caseload_per_worker", "caseload_per_fte"], undated=True)
-    return out
+    units = {"report": "cases per worker", "published": "cases per FTE"}
+    return csv_data.attach(out, _records(rows, "when", units))
 
 
 def caseload_alt(rows: pd.DataFrame, authority: str) -> str:

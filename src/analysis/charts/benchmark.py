@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.charts import csv_data
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 from analysis.metrics import catalogue
 
@@ -179,7 +180,7 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
     # The table's rows are in catalogue order, then year: the groups come out in that order.
     for metric, by_metric in rows.groupby("metric", sort=False):
         unit = catalogue.get(metric).unit
-        out = []
+        out, data = [], []
         for year, group in by_metric.groupby("time_period", sort=False):
             record = {"Year": str(year)}
             for area_type, heading in (
@@ -192,17 +193,26 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
                 record[heading] = (
                     value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
                     if len(hit)
-                    else "no median (fewer than 5 neighbours with a figure)"
+                    else NO_MEDIAN
                     if area_type == "neighbours_median"
                     else ""
                 )
+                if len(hit) or area_type == "neighbours_median":
+                    data.append(
+                        csv_data.area_row(
+                            metric, year, area_type, heading, hit, SYMBOL_MEANING, NO_MEDIAN
+                        )
+                    )
             out.append(record)
         frame = pd.DataFrame(out)
         frame.attrs.update(caption=catalogue.get(metric).label, metrics=[metric])
-        tables.append(frame)
+        tables.append(csv_data.attach(frame, data))
     if tables:
         tables[-1].attrs["source"] = SOURCE_LINE  # said once, beneath the last table
     return tables
+
+
+NO_MEDIAN = "no median (fewer than 5 neighbours with a figure)"
 
 
 def symbol_text(s: object) -> str:
@@ -329,6 +339,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
     columns: dict[str, dict[str, str]] = {}
     order: list[str] = []
     authority = ""
+    data = []
     for metric in metrics:
         rows, england = latest_rows(table, metric)
         if rows.empty:
@@ -337,6 +348,11 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
         year = int(rows["time_period"].iloc[0])
         heading = f"{catalogue.get(metric).label} ({year})"
         cells = columns.setdefault(heading, {})
+        both = [rows, *([] if england is None else [england.to_frame().T])]
+        for _, r in pd.concat(both).iterrows():
+            data.append(
+                csv_data.area_row(metric, year, r["area_type"], "", r.to_frame().T, SYMBOL_MEANING)
+            )
         for _, r in rows.iterrows():
             text = value_text(r["value"], symbol_text(r["symbol"]), unit)
             rank = rank_text(r)
@@ -357,7 +373,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
         metrics=list(metrics),
         source=SOURCE_LINE + " Rank 1 is the lowest value of all authorities that year.",
     )
-    return frame
+    return csv_data.attach(frame, data)
 
 
 def rank_text(r: pd.Series) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.charts import csv_data
 from analysis.metrics import tidy
 from analysis.story.formatting import (
     fmt_number,
@@ -125,7 +126,46 @@ def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
     out.attrs["source"] = source_line(rows)
     out.attrs["metrics"] = list(dict.fromkeys(rows["metric"]))
     out.attrs["undated"] = bool(rows["period_start"].isna().any())
-    return out
+    return csv_data.attach(out, _records(rows, names, limit))
+
+
+def _records(rows: pd.DataFrame, names: list[str], limit: int | None) -> list[dict[str, object]]:
+    """The CSV's rows: one per figure, series by series in time order, raw numbers."""
+    ordered = order_periods(rows.assign(_name=names))
+    series = {n: i for i, n in enumerate(dict.fromkeys(names))}
+    ordered = ordered.sort_values("_name", key=lambda c: c.map(series), kind="stable")
+    numerators = (
+        ordered[tidy.SHOWN_NUMERATOR]
+        if tidy.SHOWN_NUMERATOR in ordered.columns
+        else pd.Series(float("nan"), index=ordered.index)
+    )
+    return [
+        {
+            "metric": r["metric"],
+            "measure": r["_name"],
+            "scope": r["scope"],
+            "period": r["period"],
+            "period_start": r["period_start"],
+            "period_end": r["period_end"],
+            "date_quality": r["date_quality"],
+            "value": r["value"],
+            "unit": r["unit"],
+            "qualifier": "" if is_suppressed(r["value"], r["qualifier"]) else _q(r["qualifier"]),
+            "numerator": n,
+            "denominator": r["denominator"],
+            "status": suppressed_text(limit) if is_suppressed(r["value"], r["qualifier"]) else "",
+            "source": csv_data.citation(r["source"], r["source_ref"]),
+        }
+        for (_, r), n in zip(ordered.iterrows(), numerators, strict=True)
+    ]
+
+
+def _first_seen(column: pd.Series) -> dict[object, int]:
+    return {v: i for i, v in enumerate(dict.fromkeys(column))}
+
+
+def _q(qualifier: object) -> str:
+    return qualifier_text(qualifier)
 
 
 def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
@@ -140,6 +180,30 @@ def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
     # and do not say working days.
     names = [on_time_name(m) for m in rows["metric"]]
     cells = []
+    records = []
+    ordered = order_periods(rows)
+    ordered = ordered.sort_values("metric", key=lambda c: c.map(_first_seen(c)), kind="stable")
+    for _, r in ordered.iterrows():
+        records.append(
+            {
+                "metric": r["metric"],
+                "measure": on_time_name(r["metric"]),
+                "counted_as": r["measured_as"],
+                "period": r["period"],
+                "period_start": r["period_start"],
+                "period_end": r["period_end"],
+                "date_quality": r["date_quality"],
+                # A share derived from "N of M late" to one decimal, as the page shows it.
+                "value": round(float(r["value"]), 1) if pd.notna(r["value"]) else r["value"],
+                "unit": "percent",
+                "numerator": r[tidy.SHOWN_NUMERATOR],
+                "denominator": r["denominator"],
+                "status": "" if pd.notna(r["value"]) else "not available",
+                "source_number": numbers[r["source"]],
+                "role": r["role"],
+                "source": csv_data.citation(r["source"], r["source_ref"]),
+            }
+        )
     for _, r in rows.iterrows():
         text = _cell(r["value"], "percent", "", r["note"])
         cells.append(f"{text} [{numbers[r['source']]}]")
@@ -151,7 +215,7 @@ def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
     measured = rows["measured_as"] if "measured_as" in rows.columns else rows["metric"]
     out.attrs["metrics"] = list(dict.fromkeys([*rows["metric"], *measured]))
     out.attrs["undated"] = False
-    return out
+    return csv_data.attach(out, records)
 
 
 def figures_table(df: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:

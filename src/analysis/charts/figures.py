@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.atomic import write_bytes
+from analysis.charts import csv_data
 from analysis.charts.style import DPI, house_style
 
 if TYPE_CHECKING:
@@ -127,12 +128,17 @@ def show_table(table: pd.DataFrame, caption: str) -> None:
 
 
 def csv_bytes(table: Tables) -> bytes:
-    """A chart's table as CSV bytes: UTF-8, LF line ends, the source in a column of its own.
+    """A chart's numbers as CSV bytes: UTF-8, LF line ends, the source in a column of its own.
 
-    Several small tables (one per measure) make one CSV, with the measure in a first column.
+    Tables that carry machine-readable rows (csv_data.attach) give those: raw numbers, their
+    parts, a status and each row's citation. Others are written as shown; several small tables
+    (one per measure) then make one CSV, with the measure in a first column.
     """
-    frames = []
     tables = _tables(table)
+    data = csv_data.data_of(tables)
+    if data is not None:
+        return csv_data.csv_text(data).encode("utf-8")
+    frames = []
     # Several small tables say their source once, beneath the last: every CSV row carries it.
     shared = next((t.attrs["source"] for t in reversed(tables) if t.attrs.get("source")), None)
     for t in tables:
