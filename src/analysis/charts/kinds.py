@@ -96,21 +96,6 @@ def _panel_title(ax: Axes, title: str) -> None:
     ax.set_title(textwrap.fill(title, max(20, int(width_in * 72 / (11.5 * 0.62)))))
 
 
-def _y_axis(ax: Axes, unit: str, top: float) -> None:
-    if unit == "percent":
-        ax.set_ylim(0, 112)
-        ax.set_yticks(range(0, 101, 20))
-        ax.spines["left"].set_bounds(0, 100)
-        ax.set_ylabel("Percent")
-        return
-    # Counts, caseloads and money start at zero; the headroom keeps value labels inside.
-    from matplotlib.ticker import StrMethodFormatter
-
-    ax.set_ylim(0, top * 1.18 if top > 0 else 1)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if top >= 10 else "{x:,.1f}"))
-    ax.set_ylabel({"count": "Number", "GBP": "£"}.get(unit, unit.capitalize()))
-
-
 def series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """A panel's series, one per (metric, scope) in first-seen order: its name and its rows."""
     groups = list(rows.groupby(["metric", "scope"], sort=False))
@@ -221,7 +206,7 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
         ax.set_xlim(-0.6, len(categories) - 0.4)
         if selection.is_undated(rows):
             ax.set_xlabel("Undated: the source gives no dates")
-    _y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
+    ticks.y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
     value_labels.place_labels(ax, labels)
     _panel_title(ax, title)
     if rows.groupby(["metric", "scope"]).ngroups > 1:
@@ -330,7 +315,7 @@ def _draw_timeliness(
             color=MUTED,
         )
     ticks.time_axis(ax, points)
-    _y_axis(ax, "percent", 100)
+    ticks.y_axis(ax, "percent", 100)
     # Not "% within 10 working days": other sources' shares count "longer than 10 days".
     ax.set_ylabel("% on time")
     _panel_title(ax, title or f"{metric.label.split(' within')[0]} on time")
