@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data
+from analysis.charts import csv_data, headings
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 from analysis.metrics import catalogue
 
@@ -40,6 +40,7 @@ SYMBOL_MEANING = {
     "k": "suppressed",
     ":": "not available",
 }
+LEGEND_INCHES = 0.35  # the trend chart's legend, one row beneath the heading
 NEIGHBOUR_COLOUR = "#6b8fb3"  # a paler blue for the neighbours' bars: 3.3:1 on white
 SOURCE_LINE = (
     "Source: Department for Education, Explore Education Statistics (children in need, children "
@@ -105,9 +106,11 @@ def _source(fig: Figure, extra: str = "") -> None:
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
 
 
-def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
+def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """Small multiples, one per metric: the authority, its region, England and the neighbour
-    median over the years. A symbol leaves a gap; every point is marked."""
+    median over the years. A symbol leaves a gap; every point is marked.
+
+    `title` states the finding (story.benchmark_titles), `subtitle` what is drawn."""
     import seaborn as sns
 
     rows = trend_rows(table)
@@ -141,18 +144,14 @@ def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
             ax.set_xlabel("")
             ax.set_ylabel(catalogue.get(metric).unit)
             ax.xaxis.set_major_locator(_year_locator())
-        sns.move_legend(
-            grid, "upper left", bbox_to_anchor=(0.01, 0.985), ncol=4, title=None, frameon=False
-        )
         fig = grid.figure
-        fig.suptitle(
-            f"{authority} beside its region, England and its statistical neighbours",
-            x=0.01,
-            y=1.0,
-            ha="left",
+        fig.set_figheight(fig.get_figheight() + headings.height_inches(title, subtitle, MAX_WIDTH))
+        head = headings.draw(fig, title, subtitle)
+        sns.move_legend(
+            grid, "upper left", bbox_to_anchor=(0.01, 1 - head), ncol=4, title=None, frameon=False
         )
         _source(fig, "Years to 31 March; workforce at 30 September.")
-        fig.tight_layout(rect=(0, 0.06, 1, 0.955))
+        fig.tight_layout(rect=(0, 0.06, 1, 1 - head - LEGEND_INCHES / fig.get_figheight()))
     return fig
 
 
@@ -307,29 +306,28 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
     ax.set_title(textwrap.fill(f"{_title(metric)}, {year}", 34), loc="left", fontsize=10.5)
 
 
-def latest_bar_chart(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> Figure:
+def latest_bar_chart(
+    table: pd.DataFrame, title: str, subtitle: str = "", metrics=BAR_METRICS
+) -> Figure:
     """The latest year's value for the authority and each of its neighbours, sorted, the
-    authority highlighted and England marked, one panel per metric."""
+    authority highlighted and England marked, one panel per metric, under a heading."""
     from matplotlib.figure import Figure
 
     metrics = [m for m in metrics if not latest_rows(table, m)[0].empty]
     cols = 2
     n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 0.6 + 4.1 * n_rows))
+        heading = headings.height_inches(title, subtitle, MAX_WIDTH)
+        fig = Figure(figsize=(MAX_WIDTH, 0.35 + heading + 4.1 * n_rows))
         axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
         for ax, metric in zip(axes, metrics, strict=False):
             rows, england = latest_rows(table, metric)
             _bars(ax, metric, rows, england)
         for ax in axes[len(metrics) :]:
             ax.set_visible(False)
-        fig.suptitle(
-            f"{authority} and its ten statistical neighbours, latest year (dashed line: England)",
-            x=0.01,
-            ha="left",
-        )
+        head = headings.draw(fig, title, subtitle)
         _source(fig)
-        fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+        fig.tight_layout(rect=(0, 0.05, 1, 1 - head))
     return fig
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import ticks, value_labels
+from analysis.charts import headings, ticks, value_labels
 from analysis.charts.style import (
     HEIGHT,
     MAX_WIDTH,
@@ -52,13 +52,14 @@ def as_panels(panels: pd.DataFrame | Sequence[pd.DataFrame]) -> list[pd.DataFram
     return frames
 
 
-def _figure(title: str, widths: Sequence[float]) -> tuple[Figure, list[Axes]]:
+def _figure(title: str, widths: Sequence[float], subtitle: str) -> tuple[Figure, list[Axes]]:
     from matplotlib.figure import Figure
 
     width = min(MAX_WIDTH, WIDTH_PER_PANEL * sum(widths) + 0.5)
-    fig = Figure(figsize=(width, HEIGHT), layout="constrained")
+    height = HEIGHT + headings.subtitle_inches(subtitle, width)  # the plots keep their height
+    fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, len(widths), width_ratios=list(widths), squeeze=False)[0]
-    fig.suptitle(textwrap.fill(title, int(width * 72 / (13 * 0.62))), x=0.01, ha="left")
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - headings.draw(fig, title, subtitle)))
     return fig, list(axes)
 
 
@@ -86,7 +87,8 @@ def _finish(fig: Figure, rows: pd.DataFrame, numbered: bool = False) -> Figure:
     lines = text.count("\n") + 1
     strip = (lines * SOURCE_FONTSIZE * 1.3 / 72 + 0.12) / fig.get_figheight()
     fig.text(0.01, 0.02, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
-    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # left, bottom, w, h
+    left, bottom, w, h = fig.get_layout_engine().get()["rect"]  # the heading's space kept
+    fig.get_layout_engine().set(rect=(left, strip, w, bottom + h - strip))
     return fig
 
 
@@ -219,16 +221,18 @@ def change_chart(
     title: str,
     panel_titles: Sequence[str] | None = None,
     share_y: bool = False,
+    subtitle: str = "",
 ) -> Figure:
     """Before/after or trend of tidy rows: one panel per frame, one series per metric and scope.
 
-    `title` states the finding; panel titles default to the metric's catalogue label.
+    `title` states the finding, `subtitle` what is measured; panel titles default to the
+    metric's catalogue label.
     `share_y` gives every panel the same scale (for panels of the same unit to be compared).
     """
     frames = as_panels(panels)
     top = max(float(f["value"].max(skipna=True) or 0) for f in frames) if share_y else None
     with house_style():
-        fig, axes = _figure(title, [1.0] * len(frames))
+        fig, axes = _figure(title, [1.0] * len(frames), subtitle)
         lines = []
         for k, (ax, rows) in enumerate(zip(axes, frames, strict=True)):
             metrics = list(dict.fromkeys(rows["metric"]))
@@ -341,6 +345,7 @@ def timeliness_chart(
     panels: pd.DataFrame | Sequence[pd.DataFrame],
     title: str,
     panel_titles: Sequence[str] | None = None,
+    subtitle: str = "",
 ) -> Figure:
     """Share completed within the statutory timescale, 0-100%, main figures beside context ones.
 
@@ -356,7 +361,7 @@ def timeliness_chart(
         raise ValueError(f"timeliness points need dates; undated: {', '.join(map(str, undated))}")
     styles = _source_styles(frames)
     with house_style():
-        fig, axes = _figure(title, [_time_width(f) for f in frames])
+        fig, axes = _figure(title, [_time_width(f) for f in frames], subtitle)
         labels = [
             _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles)
             for k, (ax, points) in enumerate(zip(axes, frames, strict=True))
