@@ -226,7 +226,7 @@ def _month_name(month: np.datetime64) -> str:
     return month_labels(np.array([month], dtype="datetime64[M]"))[0]
 
 
-def _span(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64, np.datetime64]:
+def compared_months(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64, np.datetime64]:
     """The two month ends a headline compares: the report's for synthetic data, else the data's."""
     if synthetic:
         return STORY_BEFORE, STORY_AFTER
@@ -240,7 +240,7 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
     For the synthetic extract, the cabinet report's two (December 2011, April 2012); for a real
     extract, its first and last months. Suppressed counts say so.
     """
-    first, last = _span(table, synthetic)
+    first, last = compared_months(table, synthetic)
     before, after = _month_name(first), _month_name(last)
     who = "In this synthetic extract (made-up records)" if synthetic else "In this extract"
     cin = [_at(table, "open_cin_cases", m) for m in (first, last)]
@@ -256,7 +256,7 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
 
 def timeliness_sentence(table: pd.DataFrame, synthetic: bool = True) -> str:
     """Plain words on the share of each assessment type on time in the month compared."""
-    month = _span(table, synthetic)[1]
+    month = compared_months(table, synthetic)[1]
     shares = [
         (m.split("_")[0], _at(table, m, month), timescale(table, m))
         for m in present(table, "{}_assessments_on_time_pct")
