@@ -62,8 +62,9 @@ def draw(fig: Figure, title: str, subtitle: str = "") -> float:
     width_in, height_in = fig.get_figwidth(), fig.get_figheight()
     t, s = wrapped(title, subtitle, width_in)
     top = 1 - TOP_PAD / height_in
-    fig.suptitle(t, x=0.01, y=top, ha="left", va="top", fontsize=TITLE_SIZE,
-                 fontweight="bold", linespacing=TITLE_LEADING)  # fmt: skip
+    suptitle = fig.suptitle(t, x=0.01, y=top, ha="left", va="top", fontsize=TITLE_SIZE,
+                            fontweight="bold", linespacing=TITLE_LEADING)  # fmt: skip
+    suptitle.set_in_layout(False)  # its space is the heading's, kept by the caller's rect
     if s:
         lines_t = t.count("\n") + 1
         y = top - lines_t * TITLE_SIZE * TITLE_LEADING / 72 / height_in
