@@ -66,7 +66,7 @@ def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -
     from matplotlib.figure import Figure
 
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 4.9 + headings.height_inches(title, subtitle, MAX_WIDTH)))
+        fig = Figure(figsize=(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH)))
         ax = fig.subplots()
         for series, colour, marker, label in (
             ("report", PALETTE[0], "s", REPORT_LABEL),
@@ -219,7 +219,7 @@ def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure
     published = rows[rows["series"] == "published"]
     top = max([*rows["value"].dropna(), 1]) * 1.15
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 4.5 + headings.height_inches(title, subtitle, MAX_WIDTH)))
+        fig = Figure(figsize=(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH)))
         left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
         for i, (team, t) in enumerate(report.groupby("team", sort=True)):
             t = t.set_index("when").reindex([BEFORE, AFTER])

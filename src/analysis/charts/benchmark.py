@@ -40,7 +40,8 @@ SYMBOL_MEANING = {
     "k": "suppressed",
     ":": "not available",
 }
-LEGEND_INCHES = 0.35  # the trend chart's legend, one row beneath the heading
+PANEL_HEIGHT = 2.75  # inches: a trend panel; three rows of them
+LEGEND_INCHES = 0.3  # the trend chart's legend, one row beneath the heading
 NEIGHBOUR_COLOUR = "#6b8fb3"  # a paler blue for the neighbours' bars: 3.3:1 on white
 SOURCE_LINE = (
     "Source: Department for Education, Explore Education Statistics (children in need, children "
@@ -132,8 +133,8 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
             col_order=panels,
             col_wrap=3,
             kind="line",
-            height=2.9,
-            aspect=MAX_WIDTH / 3 / 2.9,
+            height=PANEL_HEIGHT,
+            aspect=MAX_WIDTH / 3 / PANEL_HEIGHT,
             facet_kws={"sharey": False, "sharex": True},
             markersize=5,
             linewidth=1.8,
@@ -318,7 +319,7 @@ def latest_bar_chart(
     n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
         heading = headings.height_inches(title, subtitle, MAX_WIDTH)
-        fig = Figure(figsize=(MAX_WIDTH, 0.35 + heading + 4.1 * n_rows))
+        fig = Figure(figsize=(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows))
         axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
         for ax, metric in zip(axes, metrics, strict=False):
             rows, england = latest_rows(table, metric)
