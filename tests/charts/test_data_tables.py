@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tidy_rows import frame, row
+from tidy_rows import frame, monthly, row
 
 from analysis.charts import data_tables, kinds
 from analysis.metrics import tidy
@@ -47,3 +47,13 @@ def test_chart_annotations_name_the_threshold_the_run_used():
     ax = kinds.change_chart(rows, "t").axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["40", "44", "suppressed (1–3)"]
     assert "June 2012 suppressed (1–3); July 2012 44." in alt_text.describe(rows, "t")
+
+
+def test_a_suppressed_month_among_many_is_marked_upright_like_the_value_labels():
+    values = [float(v) for v in range(20, 32)]
+    rows = monthly("open_cin_cases", values)
+    rows.loc[5, ["value", "qualifier"]] = [float("nan"), tidy.SUPPRESSED]
+    rows[tidy.THRESHOLD] = 5
+    ax = kinds.change_chart(rows, "t").axes[0]
+    (mark,) = [t for t in ax.texts if t.get_text() == "suppressed (1–5)"]
+    assert mark.get_rotation() == 90

@@ -198,7 +198,11 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
             labels.append((x, r["value"], text, where))
         for _, r in s[s["value"].isna()].iterrows():
             x = position[r["period"]] if kind != "line" else ticks.midpoints(r.to_frame().T).iloc[0]
-            ax.annotate(hidden, (x, 0), ha="center", va="bottom", fontsize=9, color=MUTED)
+            # Upright where points crowd, as the value labels are: it then fits its month.
+            upright = len(categories) > value_labels.COMPACT_AFTER
+            ax.annotate(hidden, (x, 0), xytext=(0, 3), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=8 if upright else 9, color=MUTED,
+                        rotation=90 if upright else 0)  # fmt: skip
     if kind == "line":
         ticks.date_ticks(ax, rows)
     else:
