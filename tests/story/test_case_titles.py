@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from tidy_rows import monthly
+from tidy_rows import frame, monthly, row
 
 from analysis.story.case_kpis import CasePage
 from analysis.story.case_titles import (
@@ -67,3 +67,19 @@ def test_the_subtitle_says_what_how_when_and_what_the_data_are():
         "Open children in need (CIN) cases (number), at each month end, January 2013 to "
         "April 2013. Data: extract, January 2013 to April 2013."
     )
+
+
+def test_a_suppressed_compared_month_gives_the_nearest_month_inside_the_span():
+    # The synthetic extract compares December 2011 with April 2012; April is suppressed here,
+    # so the title compares December (125) with March (8), not with the last month shown (7).
+    months = pd.date_range("2011-11-01", periods=7, freq="MS")
+    values = [100, 125, 90, 40, 8, None, 7]
+    rows = frame(
+        *(
+            row("core_assessments_overdue", f"{m:%B %Y}", v, start=f"{m:%Y-%m-%d}",
+                qualifier="suppressed" if v is None else "")
+            for m, v in zip(months, values, strict=True)
+        )
+    )  # fmt: skip
+    page = CasePage(rows, rows, extract=None, synthetic=True, threshold=5)
+    assert backlog_title(page) == "Core assessments overdue fell, December 2011 to March 2012"

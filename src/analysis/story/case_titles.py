@@ -27,10 +27,13 @@ def _months(rows: pd.DataFrame) -> np.ndarray:
 def between(
     rows: pd.DataFrame, metric: str, scope: str, first: np.datetime64, last: np.datetime64
 ) -> Change | None:
-    """A series' change from `first` to `last`; else over the months it has a figure."""
+    """A series' change from `first` to `last`; where one is suppressed, between the months
+    nearest them with a figure, inside that span first, else over all the months shown."""
     mine = rows[(rows["metric"] == metric) & (rows["scope"] == scope)]
     months = _months(mine)
-    for candidate in (mine[(months == first) | (months == last)], mine):
+    pair = mine[(months == first) | (months == last)]
+    inside = mine[(months >= first) & (months <= last)]
+    for candidate in (pair, inside, mine):
         try:
             return change(candidate, metric, scope)
         except (ValueError, KeyError):
