@@ -80,8 +80,8 @@ def test_a_wholly_suppressed_panel_is_named_not_drawn_empty(monkeypatch, tmp_pat
 def test_each_share_on_time_carries_its_published_count_and_the_threshold():
     table = frame(
         row("initial_assessments_on_time", "May 2012", 54, start="2012-05-01"),
-        row("initial_assessments_on_time_pct", "May 2012", 93.1, start="2012-05-01",
-            denominator=58),
+        row("initial_assessments_on_time_pct", "May 2012", 87.1, start="2012-05-01",
+            denominator=62),
         row("initial_assessments_on_time", "June 2012", None, start="2012-06-01",
             qualifier="suppressed"),
         row("initial_assessments_on_time_pct", "June 2012", None, start="2012-06-01",
@@ -97,3 +97,20 @@ def test_each_share_on_time_carries_its_published_count_and_the_threshold():
 def test_the_threshold_of_the_run_reaches_the_pages_rows():
     page = case_kpis.load(SMALL, threshold=3)
     assert set(page.monthly[tidy.THRESHOLD]) == {3}
+
+
+def test_a_share_with_few_late_ones_is_shown_without_its_parts():
+    table = frame(
+        row("initial_assessments_on_time", "May 2012", 58, start="2012-05-01"),
+        row("initial_assessments_on_time_pct", "May 2012", 96.7, start="2012-05-01",
+            denominator=60),
+        row("initial_assessments_on_time", "June 2012", 54, start="2012-06-01"),
+        row("initial_assessments_on_time_pct", "June 2012", 90, start="2012-06-01",
+            denominator=60),
+    )  # fmt: skip
+    out = case_kpis.with_numerators(table, 5)
+    shares = out[out["metric"] == "initial_assessments_on_time_pct"]
+    # May: 60 - 58 = 2 late, from 1 to 5: "58 of 60" would give them away. June: 6 late.
+    assert shares[tidy.SHOWN_NUMERATOR].fillna(-1).tolist() == [-1, 54]
+    assert shares["denominator"].fillna(-1).tolist() == [-1, 60]
+    assert shares["value"].tolist() == [96.7, 90]  # the shares themselves stay

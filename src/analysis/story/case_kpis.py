@@ -82,7 +82,8 @@ def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """A suppressed table marked with its threshold, each share beside its published count.
 
     A share on time ("..._on_time_pct") gets the month's on-time count ("..._on_time") as its
-    numerator; the count is taken after disclosure control, so a small one stays suppressed.
+    numerator; the count is taken after disclosure control, so a small one stays suppressed,
+    and a share whose late ones number 1 to the threshold is left without its parts.
     """
     out = table.assign(**{tidy.THRESHOLD: threshold})
     counts = {
@@ -93,6 +94,10 @@ def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
         counts.get((m.removesuffix("_pct"), s, p), np.nan) if m.endswith("_on_time_pct") else np.nan
         for m, s, p in zip(out["metric"], out["scope"], out["period"], strict=True)
     ]
+    # "58 of 60" would say that 2 were late: where the late ones number 1 to the threshold,
+    # the share is shown without its parts (as it was before parts were shown).
+    late_small = disclosure.small(out["denominator"] - out[tidy.SHOWN_NUMERATOR], threshold)
+    out.loc[late_small, [tidy.SHOWN_NUMERATOR, "denominator"]] = np.nan
     return out
 
 
