@@ -580,8 +580,11 @@ def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     assert html.data == TABLE_HTML
 
 
-# The two open children in need rows of shipped_like() as the page shows them, written out.
+# The two open children in need rows of shipped_like() as the page shows them, written out:
+# folded in a <details> element whose summary says what it holds.
 TABLE_HTML = """\
+<details class="chart-numbers">
+<summary>The numbers behind the chart</summary>
 <table class="dataframe chart-data">
   <caption>The numbers behind the chart</caption>
   <thead>
@@ -601,7 +604,8 @@ TABLE_HTML = """\
     </tr>
   </tbody>
 </table>
-<p class="table-source">Source: Cabinet report, para 1, para 4.7.</p>"""
+<p class="table-source">Source: Cabinet report, para 1, para 4.7.</p>
+</details>"""
 
 
 def test_show_escapes_the_table_and_its_caption(monkeypatch):
@@ -611,6 +615,7 @@ def test_show_escapes_the_table_and_its_caption(monkeypatch):
     table = pd.DataFrame({"Period": ["April & May 2012"], "Source": ["<b>FOI</b>"]})
     figures.show(fig, alt="a chart", table=table, caption="Shares < 100% & more")
     assert shown[1].data == (
+        '<details class="chart-numbers">\n<summary>The numbers behind the chart</summary>\n'
         '<table class="dataframe chart-data">\n'
         "  <caption>Shares &lt; 100% &amp; more</caption>\n"
         "  <thead>\n"
@@ -625,7 +630,8 @@ def test_show_escapes_the_table_and_its_caption(monkeypatch):
         "      <td>&lt;b&gt;FOI&lt;/b&gt;</td>\n"
         "    </tr>\n"
         "  </tbody>\n"
-        "</table>"
+        "</table>\n"
+        "</details>"
     )
 
 
@@ -733,10 +739,14 @@ def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_
     written = sorted(p.name for p in (tmp_path / "figures").iterdir())
     assert written == ["02-open.csv", "02-open.png", "02-open.svg"]
     csv = (tmp_path / "figures" / "02-open.csv").read_bytes()
+    # Raw numbers for machines, each row with its own citation (the page shows "1,486").
     assert csv == (
-        b"Period,Open children in need cases,Source\n"
-        b'December 2011,"1,486","Cabinet report, para 1, para 4.7."\n'
-        b'end of April 2012,"1,000","Cabinet report, para 1, para 4.7."\n'
+        b"metric,measure,scope,period,period_start,period_end,date_quality,value,unit,"
+        b"qualifier,numerator,denominator,status,source\n"
+        b"open_cin_cases,Open children in need cases,service,December 2011,2011-12-01,"
+        b'2011-12-31,exact,1486,count,,,,,"Cabinet report, para 1"\n'
+        b"open_cin_cases,Open children in need cases,service,end of April 2012,2012-04-30,"
+        b'2012-04-30,exact,1000,count,,,,,"Cabinet report, para 4.7"\n'
     )
     assert figures.csv_bytes(table) == csv  # same bytes every time
     html, meta = shown[1]

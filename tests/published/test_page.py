@@ -121,3 +121,11 @@ def test_caseloads_from_both_sources_kept_apart(peterborough, tmp_path):
     alt = after_report.caseload_alt(rows, "Peterborough")
     assert "Family Support: 27 before and 20 after, undated" in alt
     assert png_bytes(after_report.caseload_chart(rows, "Peterborough"))
+
+
+def test_latest_values_table_keeps_its_cells_short(peterborough):
+    # Long phrases repeated down narrow columns made this table twice as tall: the note under
+    # the table says what rank 1, quartile 1 and "neither" mean.
+    latest = words.latest_values_table(peterborough.table, "Peterborough")
+    assert list(latest.columns)[-3:] == ["Rank", "Quartile", "Better"]
+    assert set(latest["Better"]) == {"lower", "neither"}

@@ -57,3 +57,19 @@ def test_a_notebook_for_any_authority_stays_and_the_others_are_named(
     assert "for Luton, left out own (its data are Peterborough's own)" in capsys.readouterr().err
     with pytest.raises(UsageError, match="no notebook can show Luton"):
         runner.honest_notebooks(layout, [own], "Luton")
+
+
+def test_the_cabinet_report_section_and_its_heading_are_drawn_for_peterborough_alone() -> None:
+    import nbformat
+
+    nb = nbformat.read(config.NOTEBOOKS / "05_benchmark.ipynb", as_version=4)
+    # No markdown cell (shown whatever the authority) speaks of the cabinet report...
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            assert "cabinet report" not in cell.source.lower(), cell.source
+    # ...the heading is an output of the cell that runs for Peterborough's code only.
+    (cell,) = [c for c in nb.cells if "after the cabinet report" in c.source]
+    assert cell.cell_type == "code" and 'if page.authority.code == "874":' in cell.source
+    assert "else:" not in cell.source  # other authorities get no stub line either
+    shown = [o.get("data", {}).get("text/markdown", "") for o in cell.outputs]
+    assert "## Peterborough after the cabinet report" in shown

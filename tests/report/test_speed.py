@@ -154,6 +154,9 @@ def test_a_page_in_a_pack_is_the_page_built_alone(tmp_path):
         assert pages[f"{slug}.html"] == single["05_benchmark.html"]
         assert pages[f"{slug}.ipynb"] == single["05_benchmark.ipynb"]
         assert f"<h1>Benchmarks: {name} beside England".encode() in pages[f"{slug}.html"]
+        # Peterborough's cabinet report section, heading and all, is on Peterborough's page only.
+        assert b"after the cabinet report" not in pages[f"{slug}.html"]
+        assert b"cabinet report only" not in pages[f"{slug}.html"]
         figures = {k.split("/")[-1]: v for k, v in single.items() if k.startswith("figures/")}
         assert figures == {
             k.split("/")[-1]: v for k, v in pages.items() if k.startswith(f"figures/{slug}/")

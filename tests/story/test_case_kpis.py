@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from tidy_rows import frame, row
 
 from analysis import config
+from analysis.metrics import tidy
 from analysis.report import folders, runner
 from analysis.story import case_kpis
 
@@ -73,3 +75,42 @@ def test_a_wholly_suppressed_panel_is_named_not_drawn_empty(monkeypatch, tmp_pat
         "Not charted: every month's count of Single assessments out of timescale is from 1 to 5"
     )
     assert list(tmp_path.iterdir()) == []  # nothing saved either
+
+
+def test_each_share_on_time_carries_its_published_count_and_the_threshold():
+    table = frame(
+        row("initial_assessments_on_time", "May 2012", 54, start="2012-05-01"),
+        row("initial_assessments_on_time_pct", "May 2012", 87.1, start="2012-05-01",
+            denominator=62),
+        row("initial_assessments_on_time", "June 2012", None, start="2012-06-01",
+            qualifier="suppressed"),
+        row("initial_assessments_on_time_pct", "June 2012", None, start="2012-06-01",
+            qualifier="suppressed"),
+        row("open_cin_cases", "May 2012", 1000, start="2012-05-01"),
+    )  # fmt: skip
+    out = case_kpis.with_numerators(table, 4)
+    assert out[tidy.THRESHOLD].tolist() == [4] * 5
+    numerators = out[tidy.SHOWN_NUMERATOR].fillna(-1).tolist()
+    assert numerators == [-1, 54, -1, -1, -1]  # only beside shares; a suppressed count stays so
+
+
+def test_the_threshold_of_the_run_reaches_the_pages_rows():
+    page = case_kpis.load(SMALL, threshold=3)
+    assert set(page.monthly[tidy.THRESHOLD]) == {3}
+
+
+def test_a_share_with_few_late_ones_is_shown_without_its_parts():
+    table = frame(
+        row("initial_assessments_on_time", "May 2012", 58, start="2012-05-01"),
+        row("initial_assessments_on_time_pct", "May 2012", 96.7, start="2012-05-01",
+            denominator=60),
+        row("initial_assessments_on_time", "June 2012", 54, start="2012-06-01"),
+        row("initial_assessments_on_time_pct", "June 2012", 90, start="2012-06-01",
+            denominator=60),
+    )  # fmt: skip
+    out = case_kpis.with_numerators(table, 5)
+    shares = out[out["metric"] == "initial_assessments_on_time_pct"]
+    # May: 60 - 58 = 2 late, from 1 to 5: "58 of 60" would give them away. June: 6 late.
+    assert shares[tidy.SHOWN_NUMERATOR].fillna(-1).tolist() == [-1, 54]
+    assert shares["denominator"].fillna(-1).tolist() == [-1, 60]
+    assert shares["value"].tolist() == [96.7, 90]  # the shares themselves stay

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts.benchmark import symbol_text, value_text
+from analysis.charts import csv_data, headings
+from analysis.charts.benchmark import SYMBOL_MEANING, symbol_text, value_text
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 
 if TYPE_CHECKING:
@@ -59,13 +60,13 @@ REPORT_LABEL = "Council report: open CIN cases (local management information)"
 CENSUS_LABEL = "DfE census: children in need at 31 March (national statistics)"
 
 
-def report_vs_census_chart(rows: pd.DataFrame, authority: str) -> Figure:
+def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """The report's two figures and the census series, on one time axis, never joined."""
     from matplotlib.dates import YearLocator
     from matplotlib.figure import Figure
 
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 5.2))
+        fig = Figure(figsize=(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH)))
         ax = fig.subplots()
         for series, colour, marker, label in (
             ("report", PALETTE[0], "s", REPORT_LABEL),
@@ -98,13 +99,9 @@ def report_vs_census_chart(rows: pd.DataFrame, authority: str) -> Figure:
         ax.set_ylabel("children / cases")
         ax.xaxis.set_major_locator(YearLocator(2))
         ax.legend(loc="lower left")
-        fig.suptitle(
-            f"{authority}: the cabinet report's open cases beside the DfE's census count",
-            x=0.01,
-            ha="left",
-        )
+        head = headings.draw(fig, title, subtitle)
         _source_note(fig, list(rows["citation"]))
-        fig.tight_layout(rect=(0, 0.06, 1, 0.97))
+        fig.tight_layout(rect=(0, 0.06, 1, 1 - head))
     return fig
 
 
@@ -123,7 +120,29 @@ def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index(drop=True)
     out.attrs["metrics"] = ["open_cin_cases", "cin_count"]
-    return out
+    return csv_data.attach(out, _records(rows, "period", {"report": "count", "census": "count"}))
+
+
+def _records(rows: pd.DataFrame, when: str, units: dict[str, str]) -> list[dict[str, object]]:
+    """The CSV's rows: each figure's raw value, any DfE symbol apart, what it counts, citation."""
+    return [
+        {
+            "series": r["series"],
+            **({"team": r["team"]} if "team" in rows.columns else {}),
+            "period": r[when],
+            "counts": r["counts"],
+            "value": r["value"],
+            "unit": units[r["series"]],
+            "symbol": r["symbol"],
+            "status": SYMBOL_MEANING.get(r["symbol"], "not given")
+            if r["symbol"]
+            else "not available"
+            if pd.isna(r["value"])
+            else "",
+            "source": r["source"],
+        }
+        for _, r in rows.iterrows()
+    ]
 
 
 def report_vs_census_alt(rows: pd.DataFrame, authority: str) -> str:
@@ -191,7 +210,7 @@ def caseload_rows(metrics: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def caseload_chart(rows: pd.DataFrame, authority: str) -> Figure:
+def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """Two panels on one scale: the report's before and after per team (undated), and the
     published caseload per FTE by year. Separate panels: the two are never joined."""
     from matplotlib.figure import Figure
@@ -200,7 +219,7 @@ def caseload_chart(rows: pd.DataFrame, authority: str) -> Figure:
     published = rows[rows["series"] == "published"]
     top = max([*rows["value"].dropna(), 1]) * 1.15
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 4.8))
+        fig = Figure(figsize=(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH)))
         left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
         for i, (team, t) in enumerate(report.groupby("team", sort=True)):
             t = t.set_index("when").reindex([BEFORE, AFTER])
@@ -237,13 +256,9 @@ def caseload_chart(rows: pd.DataFrame, authority: str) -> Figure:
         )
         left.set_ylim(0, top)  # counts of cases start at zero
         left.set_ylabel("cases per worker / per FTE")
-        fig.suptitle(
-            f"{authority}: the report's caseloads beside the published caseload per FTE",
-            x=0.01,
-            ha="left",
-        )
+        head = headings.draw(fig, title, subtitle)
         _source_note(fig, list(rows["citation"]))
-        fig.tight_layout(rect=(0, 0.07, 1, 0.97))
+        fig.tight_layout(rect=(0, 0.07, 1, 1 - head))
     return fig
 
 
@@ -263,7 +278,8 @@ def caseload_table(rows: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index(drop=True)
     out.attrs.update(metrics=["caseload_per_worker", "caseload_per_fte"], undated=True)
-    return out
+    units = {"report": "cases per worker", "published": "cases per FTE"}
+    return csv_data.attach(out, _records(rows, "when", units))
 
 
 def caseload_alt(rows: pd.DataFrame, authority: str) -> str:

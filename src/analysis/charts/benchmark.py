@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.charts import csv_data, headings
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 from analysis.metrics import catalogue
 
@@ -39,6 +40,8 @@ SYMBOL_MEANING = {
     "k": "suppressed",
     ":": "not available",
 }
+PANEL_HEIGHT = 2.75  # inches: a trend panel; three rows of them
+LEGEND_INCHES = 0.3  # the trend chart's legend, one row beneath the heading
 NEIGHBOUR_COLOUR = "#6b8fb3"  # a paler blue for the neighbours' bars: 3.3:1 on white
 SOURCE_LINE = (
     "Source: Department for Education, Explore Education Statistics (children in need, children "
@@ -103,9 +106,11 @@ def _source(fig: Figure, extra: str = "") -> None:
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
 
 
-def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
+def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """Small multiples, one per metric: the authority, its region, England and the neighbour
-    median over the years. A symbol leaves a gap; every point is marked."""
+    median over the years. A symbol leaves a gap; every point is marked.
+
+    `title` states the finding (story.benchmark_titles), `subtitle` what is drawn."""
     import seaborn as sns
     from matplotlib.figure import Figure
 
@@ -118,7 +123,9 @@ def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
         # One figure, one layout pass. seaborn's relplot draws the same panels with the same
         # lineplot, but its FacetGrid lays the figure out three times and draws it twice more
         # to place the legend: 2-3 s a page, 153 times in a pack.
-        height = 2.9 * n_rows + 1.1  # panels, then strips for the title and legend, the source
+        heading = headings.height_inches(title, subtitle, MAX_WIDTH)
+        source = 0.5  # inches: the source line beneath
+        height = PANEL_HEIGHT * n_rows + heading + LEGEND_INCHES + source
         fig = Figure(figsize=(MAX_WIDTH, height))
         axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
         for k, (ax, metric) in enumerate(zip(axes, metrics, strict=False)):
@@ -152,23 +159,18 @@ def trend_chart(table: pd.DataFrame, authority: str) -> Figure:
         handles, labels = axes[0].get_legend_handles_labels()
         if axes[0].get_legend() is not None:
             axes[0].get_legend().remove()
+        head = headings.draw(fig, title, subtitle)
         fig.legend(
             handles,
             labels,
             loc="upper left",
-            bbox_to_anchor=(0.01, 0.985),
+            bbox_to_anchor=(0.01, 1 - head),
             ncol=4,
             title=None,
             frameon=False,
         )
-        fig.suptitle(
-            f"{authority} beside its region, England and its statistical neighbours",
-            x=0.01,
-            y=1.0,
-            ha="left",
-        )
         _source(fig, "Years to 31 March; workforce at 30 September.")
-        fig.tight_layout(rect=(0, 0.5 / height, 1, 1 - 0.6 / height))
+        fig.tight_layout(rect=(0, source / height, 1, 1 - head - LEGEND_INCHES / height))
     return fig
 
 
@@ -191,7 +193,7 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
     # The table's rows are in catalogue order, then year: the groups come out in that order.
     for metric, by_metric in rows.groupby("metric", sort=False):
         unit = catalogue.get(metric).unit
-        out = []
+        out, data = [], []
         for year, group in by_metric.groupby("time_period", sort=False):
             record = {"Year": str(year)}
             for area_type, heading in (
@@ -204,17 +206,26 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
                 record[heading] = (
                     value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
                     if len(hit)
-                    else "no median (fewer than 5 neighbours with a figure)"
+                    else NO_MEDIAN
                     if area_type == "neighbours_median"
                     else ""
                 )
+                if len(hit) or area_type == "neighbours_median":
+                    data.append(
+                        csv_data.area_row(
+                            metric, year, area_type, heading, hit, SYMBOL_MEANING, NO_MEDIAN
+                        )
+                    )
             out.append(record)
         frame = pd.DataFrame(out)
         frame.attrs.update(caption=catalogue.get(metric).label, metrics=[metric])
-        tables.append(frame)
+        tables.append(csv_data.attach(frame, data))
     if tables:
         tables[-1].attrs["source"] = SOURCE_LINE  # said once, beneath the last table
     return tables
+
+
+NO_MEDIAN = "no median (fewer than 5 neighbours with a figure)"
 
 
 def symbol_text(s: object) -> str:
@@ -309,29 +320,28 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
     ax.set_title(textwrap.fill(f"{_title(metric)}, {year}", 34), loc="left", fontsize=10.5)
 
 
-def latest_bar_chart(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> Figure:
+def latest_bar_chart(
+    table: pd.DataFrame, title: str, subtitle: str = "", metrics=BAR_METRICS
+) -> Figure:
     """The latest year's value for the authority and each of its neighbours, sorted, the
-    authority highlighted and England marked, one panel per metric."""
+    authority highlighted and England marked, one panel per metric, under a heading."""
     from matplotlib.figure import Figure
 
     metrics = [m for m in metrics if not latest_rows(table, m)[0].empty]
     cols = 2
     n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 0.6 + 4.1 * n_rows))
+        heading = headings.height_inches(title, subtitle, MAX_WIDTH)
+        fig = Figure(figsize=(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows))
         axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
         for ax, metric in zip(axes, metrics, strict=False):
             rows, england = latest_rows(table, metric)
             _bars(ax, metric, rows, england)
         for ax in axes[len(metrics) :]:
             ax.set_visible(False)
-        fig.suptitle(
-            f"{authority} and its ten statistical neighbours, latest year (dashed line: England)",
-            x=0.01,
-            ha="left",
-        )
+        head = headings.draw(fig, title, subtitle)
         _source(fig)
-        fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+        fig.tight_layout(rect=(0, 0.05, 1, 1 - head))
     return fig
 
 
@@ -341,6 +351,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
     columns: dict[str, dict[str, str]] = {}
     order: list[str] = []
     authority = ""
+    data = []
     for metric in metrics:
         rows, england = latest_rows(table, metric)
         if rows.empty:
@@ -349,6 +360,11 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
         year = int(rows["time_period"].iloc[0])
         heading = f"{catalogue.get(metric).label} ({year})"
         cells = columns.setdefault(heading, {})
+        both = [rows, *([] if england is None else [england.to_frame().T])]
+        for _, r in pd.concat(both).iterrows():
+            data.append(
+                csv_data.area_row(metric, year, r["area_type"], "", r.to_frame().T, SYMBOL_MEANING)
+            )
         for _, r in rows.iterrows():
             text = value_text(r["value"], symbol_text(r["symbol"]), unit)
             rank = rank_text(r)
@@ -369,7 +385,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
         metrics=list(metrics),
         source=SOURCE_LINE + " Rank 1 is the lowest value of all authorities that year.",
     )
-    return frame
+    return csv_data.attach(frame, data)
 
 
 def rank_text(r: pd.Series) -> str:

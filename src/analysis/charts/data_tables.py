@@ -3,8 +3,8 @@
 Wide, not long: a reader scans a period's figures across, and the source is said once beneath
 the table (in `table.attrs["source"]`), not on every row. The metrics a table shows are kept in
 `table.attrs["metrics"]`, so the page can define them. A suppressed count reads "suppressed
-(1–5)", never a blank or 0; a share on time carries its numerator and denominator where the
-source gives them.
+(1–5)" (the threshold its run used), never a blank or 0; a share on time carries its numerator
+and denominator where the source gives them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.charts import csv_data
 from analysis.metrics import tidy
-from analysis.privacy.disclosure import DEFAULT_THRESHOLD
-from analysis.story.formatting import fmt_value, label, labels, qualifier_text
+from analysis.story.formatting import (
+    fmt_number,
+    fmt_value,
+    label,
+    labels,
+    qualifier_text,
+    suppressed_text,
+    threshold,
+)
 from analysis.story.selection import CONTEXT, SERVICE, order_periods, source_numbers
 
-SUPPRESSED_TEXT = f"suppressed (1–{DEFAULT_THRESHOLD})"
 PERIOD = "Period"
 
 
@@ -28,11 +35,25 @@ def _rows(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
     return rows
 
 
-def _cell(value: float, unit: str, qualifier: object, note: object = "") -> str:
-    if qualifier_text(qualifier) == tidy.SUPPRESSED or pd.isna(value):
-        return SUPPRESSED_TEXT
+def is_suppressed(value: float, qualifier: object) -> bool:
+    """Whether a row's value is withheld (suppressed, or missing: never shown as 0)."""
+    return qualifier_text(qualifier) == tidy.SUPPRESSED or pd.isna(value)
+
+
+def _cell(
+    value: float, unit: str, qualifier: object, note: object = "", limit: int | None = None
+) -> str:
+    if is_suppressed(value, qualifier):
+        return suppressed_text(limit)
     text = fmt_value(value, unit, qualifier_text(qualifier))
     return f"{text} ({note})" if isinstance(note, str) and note else text
+
+
+def of_note(numerator: object, denominator: object) -> str:
+    """A share's parts as "54 of 58" ("" unless both are published numbers)."""
+    if pd.isna(numerator) or pd.isna(denominator):
+        return ""
+    return f"{fmt_number(float(numerator))} of {fmt_number(float(denominator))}"
 
 
 def series_name(metric: str, scope: str) -> str:
@@ -89,15 +110,62 @@ def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
         for lab, s in zip(labels(rows), rows["scope"], strict=True)
     ]
     notes = rows["note"] if "note" in rows.columns else [""] * len(rows)
+    if tidy.SHOWN_NUMERATOR in rows.columns:
+        # A share on time shows how many of how many: "93.1% (54 of 58)".
+        parts = [
+            of_note(n, d)
+            for n, d in zip(rows[tidy.SHOWN_NUMERATOR], rows["denominator"], strict=True)
+        ]
+        notes = [p or n for p, n in zip(parts, notes, strict=True)]
+    limit = threshold(rows)
     cells = [
-        _cell(v, u, q, n)
+        _cell(v, u, q, n, limit)
         for v, u, q, n in zip(rows["value"], rows["unit"], rows["qualifier"], notes, strict=True)
     ]
     out = _wide(rows, cells, names)
     out.attrs["source"] = source_line(rows)
     out.attrs["metrics"] = list(dict.fromkeys(rows["metric"]))
     out.attrs["undated"] = bool(rows["period_start"].isna().any())
-    return out
+    return csv_data.attach(out, _records(rows, names, limit))
+
+
+def _records(rows: pd.DataFrame, names: list[str], limit: int | None) -> list[dict[str, object]]:
+    """The CSV's rows: one per figure, series by series in time order, raw numbers."""
+    ordered = order_periods(rows.assign(_name=names))
+    series = {n: i for i, n in enumerate(dict.fromkeys(names))}
+    ordered = ordered.sort_values("_name", key=lambda c: c.map(series), kind="stable")
+    numerators = (
+        ordered[tidy.SHOWN_NUMERATOR]
+        if tidy.SHOWN_NUMERATOR in ordered.columns
+        else pd.Series(float("nan"), index=ordered.index)
+    )
+    return [
+        {
+            "metric": r["metric"],
+            "measure": r["_name"],
+            "scope": r["scope"],
+            "period": r["period"],
+            "period_start": r["period_start"],
+            "period_end": r["period_end"],
+            "date_quality": r["date_quality"],
+            "value": r["value"],
+            "unit": r["unit"],
+            "qualifier": "" if is_suppressed(r["value"], r["qualifier"]) else _q(r["qualifier"]),
+            "numerator": n,
+            "denominator": r["denominator"],
+            "status": suppressed_text(limit) if is_suppressed(r["value"], r["qualifier"]) else "",
+            "source": csv_data.citation(r["source"], r["source_ref"]),
+        }
+        for (_, r), n in zip(ordered.iterrows(), numerators, strict=True)
+    ]
+
+
+def _first_seen(column: pd.Series) -> dict[object, int]:
+    return {v: i for i, v in enumerate(dict.fromkeys(column))}
+
+
+def _q(qualifier: object) -> str:
+    return qualifier_text(qualifier)
 
 
 def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
@@ -112,6 +180,30 @@ def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
     # and do not say working days.
     names = [on_time_name(m) for m in rows["metric"]]
     cells = []
+    records = []
+    ordered = order_periods(rows)
+    ordered = ordered.sort_values("metric", key=lambda c: c.map(_first_seen(c)), kind="stable")
+    for _, r in ordered.iterrows():
+        records.append(
+            {
+                "metric": r["metric"],
+                "measure": on_time_name(r["metric"]),
+                "counted_as": r["measured_as"],
+                "period": r["period"],
+                "period_start": r["period_start"],
+                "period_end": r["period_end"],
+                "date_quality": r["date_quality"],
+                # A share derived from "N of M late" to one decimal, as the page shows it.
+                "value": round(float(r["value"]), 1) if pd.notna(r["value"]) else r["value"],
+                "unit": "percent",
+                "numerator": r[tidy.SHOWN_NUMERATOR],
+                "denominator": r["denominator"],
+                "status": "" if pd.notna(r["value"]) else "not available",
+                "source_number": numbers[r["source"]],
+                "role": r["role"],
+                "source": csv_data.citation(r["source"], r["source_ref"]),
+            }
+        )
     for _, r in rows.iterrows():
         text = _cell(r["value"], "percent", "", r["note"])
         cells.append(f"{text} [{numbers[r['source']]}]")
@@ -123,7 +215,7 @@ def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
     measured = rows["measured_as"] if "measured_as" in rows.columns else rows["metric"]
     out.attrs["metrics"] = list(dict.fromkeys([*rows["metric"], *measured]))
     out.attrs["undated"] = False
-    return out
+    return csv_data.attach(out, records)
 
 
 def figures_table(df: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
@@ -141,7 +233,8 @@ def figures_table(df: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
         for _, r in order_periods(rows).iterrows():
             value = _cell(r["value"], r["unit"], r["qualifier"])
             denominator = r.get("denominator")
-            if value != SUPPRESSED_TEXT and pd.notna(denominator) and denominator > 0:
+            shown = not is_suppressed(r["value"], r["qualifier"])
+            if shown and pd.notna(denominator) and denominator > 0:
                 share = fmt_value(r["value"] / denominator * 100, "percent")
                 value = f"{value} of {fmt_value(denominator, 'count')} ({share})"
             records.append(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.atomic import write_bytes
+from analysis.charts import csv_data
 from analysis.charts.style import DPI, house_style
 
 if TYPE_CHECKING:
@@ -40,7 +41,10 @@ def svg_bytes(fig: Figure) -> bytes:
 CSV_LINK_TEXT = "Download the data (CSV)"
 
 
-def _table_html(table: pd.DataFrame, caption: str, csv_href: str | None = None) -> str:
+NUMBERS_SUMMARY = "The numbers behind the chart"
+
+
+def _table_html(table: pd.DataFrame, caption: str) -> str:
     html = table.to_html(index=False, border=0, escape=True, classes="chart-data")
     # A caption names the table for screen readers; pandas' to_html has no option for it.
     head, rest = html.split(">", 1)
@@ -49,9 +53,27 @@ def _table_html(table: pd.DataFrame, caption: str, csv_href: str | None = None) 
     source = table.attrs.get("source")
     if source:
         html += f'\n<p class="table-source">{_escape(str(source))}</p>'
+    return html
+
+
+def _download_html(csv_href: str) -> str:
+    href = _escape(csv_href).replace('"', "&quot;")
+    return f'<p class="download"><a href="{href}">{CSV_LINK_TEXT}</a></p>'
+
+
+def numbers_html(tables: Sequence[str], csv_href: str | None = None) -> str:
+    """A chart's tables folded into a <details> element, the CSV link beneath it, always shown.
+
+    Closed, the tables take one line, so a page of charts reads as charts; a reader opens them
+    with a click or the keyboard. <details> needs no script (the pages' CSP forbids scripts).
+    """
+    html = (
+        f'<details class="chart-numbers">\n<summary>{NUMBERS_SUMMARY}</summary>\n'
+        + "\n".join(tables)
+        + "\n</details>"
+    )
     if csv_href:
-        href = _escape(csv_href).replace('"', "&quot;")
-        html += f'\n<p class="download"><a href="{href}">{CSV_LINK_TEXT}</a></p>'
+        html += "\n" + _download_html(csv_href)
     return html
 
 
@@ -63,11 +85,11 @@ def show(
     fig: Figure,
     alt: str,
     table: Tables,
-    caption: str = "The numbers behind the chart",
+    caption: str = NUMBERS_SUMMARY,
     csv_href: str | None = None,
     png: bytes | None = None,
 ) -> None:
-    """Display the figure as a PNG with alt text, then the numbers behind it as an HTML table.
+    """Display the figure as a PNG with alt text, then the numbers behind it, folded (numbers_html).
 
     The table's output carries the metrics it shows (`table.attrs["metrics"]`) in its metadata,
     so that the page can end with their definitions; `csv_href` links the table's CSV file.
@@ -80,9 +102,8 @@ def show(
     png = png_bytes(fig) if png is None else png
     display(Image(data=png, format="png", metadata={"alt": alt}))
     tables = _tables(table)
-    html = "\n".join(
-        _table_html(t, str(t.attrs.get("caption", caption)), csv_href if t is tables[-1] else None)
-        for t in tables
+    html = numbers_html(
+        [_table_html(t, str(t.attrs.get("caption", caption))) for t in tables], csv_href
     )
     display(HTML(html), metadata={"analysis": _about(tables)})
     close(fig)
@@ -110,12 +131,17 @@ def show_table(table: pd.DataFrame, caption: str) -> None:
 
 
 def csv_bytes(table: Tables) -> bytes:
-    """A chart's table as CSV bytes: UTF-8, LF line ends, the source in a column of its own.
+    """A chart's numbers as CSV bytes: UTF-8, LF line ends, the source in a column of its own.
 
-    Several small tables (one per measure) make one CSV, with the measure in a first column.
+    Tables that carry machine-readable rows (csv_data.attach) give those: raw numbers, their
+    parts, a status and each row's citation. Others are written as shown; several small tables
+    (one per measure) then make one CSV, with the measure in a first column.
     """
-    frames = []
     tables = _tables(table)
+    data = csv_data.data_of(tables)
+    if data is not None:
+        return csv_data.csv_text(data).encode("utf-8")
+    frames = []
     # Several small tables say their source once, beneath the last: every CSV row carries it.
     shared = next((t.attrs["source"] for t in reversed(tables) if t.attrs.get("source")), None)
     for t in tables:
@@ -136,7 +162,7 @@ def publish(
     figures_dir: str | os.PathLike[str] | None,
     alt: str,
     table: Tables,
-    caption: str = "The numbers behind the chart",
+    caption: str = NUMBERS_SUMMARY,
 ) -> None:
     """Save the figure (PNG, SVG) and its numbers (CSV) as NAME.*, then show both.
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import ticks, value_labels
+from analysis.charts import headings, ticks, value_labels
 from analysis.charts.style import (
     HEIGHT,
     MAX_WIDTH,
@@ -52,13 +52,14 @@ def as_panels(panels: pd.DataFrame | Sequence[pd.DataFrame]) -> list[pd.DataFram
     return frames
 
 
-def _figure(title: str, widths: Sequence[float]) -> tuple[Figure, list[Axes]]:
+def _figure(title: str, widths: Sequence[float], subtitle: str) -> tuple[Figure, list[Axes]]:
     from matplotlib.figure import Figure
 
     width = min(MAX_WIDTH, WIDTH_PER_PANEL * sum(widths) + 0.5)
-    fig = Figure(figsize=(width, HEIGHT), layout="constrained")
+    height = HEIGHT + headings.subtitle_inches(subtitle, width)  # the plots keep their height
+    fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, len(widths), width_ratios=list(widths), squeeze=False)[0]
-    fig.suptitle(textwrap.fill(title, int(width * 72 / (13 * 0.62))), x=0.01, ha="left")
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - headings.draw(fig, title, subtitle)))
     return fig, list(axes)
 
 
@@ -86,7 +87,8 @@ def _finish(fig: Figure, rows: pd.DataFrame, numbered: bool = False) -> Figure:
     lines = text.count("\n") + 1
     strip = (lines * SOURCE_FONTSIZE * 1.3 / 72 + 0.12) / fig.get_figheight()
     fig.text(0.01, 0.02, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
-    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))  # left, bottom, w, h
+    left, bottom, w, h = fig.get_layout_engine().get()["rect"]  # the heading's space kept
+    fig.get_layout_engine().set(rect=(left, strip, w, bottom + h - strip))
     return fig
 
 
@@ -94,21 +96,6 @@ def _panel_title(ax: Axes, title: str) -> None:
     # Constrained layout does not shrink a long axes title: wrap it to the panel's width.
     width_in = ax.get_position().width * ax.figure.get_figwidth()
     ax.set_title(textwrap.fill(title, max(20, int(width_in * 72 / (11.5 * 0.62)))))
-
-
-def _y_axis(ax: Axes, unit: str, top: float) -> None:
-    if unit == "percent":
-        ax.set_ylim(0, 112)
-        ax.set_yticks(range(0, 101, 20))
-        ax.spines["left"].set_bounds(0, 100)
-        ax.set_ylabel("Percent")
-        return
-    # Counts, caseloads and money start at zero; the headroom keeps value labels inside.
-    from matplotlib.ticker import StrMethodFormatter
-
-    ax.set_ylim(0, top * 1.18 if top > 0 else 1)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if top >= 10 else "{x:,.1f}"))
-    ax.set_ylabel({"count": "Number", "GBP": "£"}.get(unit, unit.capitalize()))
 
 
 def series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -183,6 +170,7 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
     categories = selection.periods(rows)
     position = {p: i for i, p in enumerate(categories)}
     labels: list[value_labels.Label] = []
+    hidden = formatting.suppressed_text(formatting.threshold(rows))
     for i, (name, s) in enumerate(series(rows)):
         colour = PALETTE[i % len(PALETTE)]
         valued = s[s["value"].notna()]
@@ -210,7 +198,11 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
             labels.append((x, r["value"], text, where))
         for _, r in s[s["value"].isna()].iterrows():
             x = position[r["period"]] if kind != "line" else ticks.midpoints(r.to_frame().T).iloc[0]
-            ax.annotate("suppressed", (x, 0), ha="center", va="bottom", fontsize=9, color=MUTED)
+            # Upright where points crowd, as the value labels are: it then fits its month.
+            upright = len(categories) > value_labels.COMPACT_AFTER
+            ax.annotate(hidden, (x, 0), xytext=(0, 3), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=8 if upright else 9, color=MUTED,
+                        rotation=90 if upright else 0)  # fmt: skip
     if kind == "line":
         ticks.date_ticks(ax, rows)
     else:
@@ -220,7 +212,7 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
         ax.set_xlim(-0.6, len(categories) - 0.4)
         if selection.is_undated(rows):
             ax.set_xlabel("Undated: the source gives no dates")
-    _y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
+    ticks.y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
     value_labels.place_labels(ax, labels)
     _panel_title(ax, title)
     if rows.groupby(["metric", "scope"]).ngroups > 1:
@@ -233,16 +225,18 @@ def change_chart(
     title: str,
     panel_titles: Sequence[str] | None = None,
     share_y: bool = False,
+    subtitle: str = "",
 ) -> Figure:
     """Before/after or trend of tidy rows: one panel per frame, one series per metric and scope.
 
-    `title` states the finding; panel titles default to the metric's catalogue label.
+    `title` states the finding, `subtitle` what is measured; panel titles default to the
+    metric's catalogue label.
     `share_y` gives every panel the same scale (for panels of the same unit to be compared).
     """
     frames = as_panels(panels)
     top = max(float(f["value"].max(skipna=True) or 0) for f in frames) if share_y else None
     with house_style():
-        fig, axes = _figure(title, [1.0] * len(frames))
+        fig, axes = _figure(title, [1.0] * len(frames), subtitle)
         lines = []
         for k, (ax, rows) in enumerate(zip(axes, frames, strict=True)):
             metrics = list(dict.fromkeys(rows["metric"]))
@@ -329,7 +323,7 @@ def _draw_timeliness(
             color=MUTED,
         )
     ticks.time_axis(ax, points)
-    _y_axis(ax, "percent", 100)
+    ticks.y_axis(ax, "percent", 100)
     # Not "% within 10 working days": other sources' shares count "longer than 10 days".
     ax.set_ylabel("% on time")
     _panel_title(ax, title or f"{metric.label.split(' within')[0]} on time")
@@ -355,6 +349,7 @@ def timeliness_chart(
     panels: pd.DataFrame | Sequence[pd.DataFrame],
     title: str,
     panel_titles: Sequence[str] | None = None,
+    subtitle: str = "",
 ) -> Figure:
     """Share completed within the statutory timescale, 0-100%, main figures beside context ones.
 
@@ -370,7 +365,7 @@ def timeliness_chart(
         raise ValueError(f"timeliness points need dates; undated: {', '.join(map(str, undated))}")
     styles = _source_styles(frames)
     with house_style():
-        fig, axes = _figure(title, [_time_width(f) for f in frames])
+        fig, axes = _figure(title, [_time_width(f) for f in frames], subtitle)
         labels = [
             _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles)
             for k, (ax, points) in enumerate(zip(axes, frames, strict=True))

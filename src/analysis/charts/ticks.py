@@ -162,3 +162,19 @@ def fit_date_ticks(fig: Figure, lines: list[tuple[Axes, pd.DataFrame]]) -> None:
                 changed = True
         if not changed:
             return
+
+
+def y_axis(ax: Axes, unit: str, top: float) -> None:
+    """A value axis from zero: 0-100 for percentages, else to the top with room for labels."""
+    if unit == "percent":
+        ax.set_ylim(0, 112)
+        ax.set_yticks(range(0, 101, 20))
+        ax.spines["left"].set_bounds(0, 100)
+        ax.set_ylabel("Percent")
+        return
+    # Counts, caseloads and money start at zero; the headroom keeps value labels inside.
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.set_ylim(0, top * 1.18 if top > 0 else 1)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if top >= 10 else "{x:,.1f}"))
+    ax.set_ylabel({"count": "Number", "GBP": "£"}.get(unit, unit.capitalize()))

@@ -231,6 +231,11 @@ COLUMNS: tuple[str, ...] = tuple(TIDY.columns)
 # against (for the labels and words that name it).
 NUMERATOR = "numerator"
 TIMESCALE = "timescale_working_days"
+# Columns a page adds in memory after disclosure control, never written: the threshold the run
+# suppressed counts up to (so every "suppressed" says which counts), and beside a share, the
+# published count behind it (itself suppressed as any count is).
+THRESHOLD = "suppression_threshold"
+SHOWN_NUMERATOR = "shown_numerator"
 
 
 # --- failures as Problems -------------------------------------------------------------------

@@ -16,6 +16,8 @@ COLUMNS: tuple[str, ...] = schema.COLUMNS
 KEY: tuple[str, ...] = schema.KEY
 SUPPRESSED = schema.SUPPRESSED
 TIMESCALE = schema.TIMESCALE  # in memory only: the timescale a kpis row was counted against
+THRESHOLD = schema.THRESHOLD  # in memory only: counts from 1 to it are suppressed
+SHOWN_NUMERATOR = schema.SHOWN_NUMERATOR  # in memory only: the published count behind a share
 
 
 def validate(

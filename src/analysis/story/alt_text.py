@@ -8,7 +8,14 @@ import pandas as pd
 
 from analysis.charts.kinds import as_panels, chart_kind, series
 from analysis.story import selection
-from analysis.story.formatting import fmt_value, label, labels, qualifier_text
+from analysis.story.formatting import (
+    fmt_value,
+    label,
+    labels,
+    qualifier_text,
+    suppressed_text,
+    threshold,
+)
 
 
 def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
@@ -26,9 +33,10 @@ def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:
             parts.append(f"Points, {what} on time: {values}.")
             continue
         kind = {"slope": "Slope chart", "line": "Line chart", "points": "Points"}[chart_kind(rows)]
+        hidden = suppressed_text(threshold(rows))
         for name, s in series(rows):
             values = "; ".join(
-                f"{p} {fmt_value(v, u, qualifier_text(q))}"
+                f"{p} {hidden if pd.isna(v) else fmt_value(v, u, qualifier_text(q))}"
                 for p, v, u, q in zip(
                     s["period"], s["value"], s["unit"], s["qualifier"], strict=True
                 )

@@ -12,11 +12,9 @@ from analysis.metrics import catalogue
 from analysis.published.page import Page
 from analysis.story.formatting import when
 
-BETTER = {
-    "lower": "lower",
-    "higher": "higher",
-    "neither": "neither (higher or lower is not simply better)",
-}
+# One word a cell: a long phrase repeated down a narrow column made the table twice as tall.
+# The note beneath the table says what "neither" means.
+BETTER = {"lower": "lower", "higher": "higher", "neither": "neither"}
 
 
 def _symbol(s: object) -> str:
@@ -99,10 +97,8 @@ def latest_values_table(table: pd.DataFrame, authority: str) -> pd.DataFrame:
                 "England": _show(rows.get("england"), unit),
                 "Neighbours' median": _show(rows.get("neighbours_median"), unit)
                 or "none (fewer than 5 neighbours with a figure)",
-                "Rank (1 = lowest)": rank,
-                "Quartile (1 = lowest)": ""
-                if pd.isna(me["quartile"])
-                else str(int(me["quartile"])),
+                "Rank": rank,
+                "Quartile": "" if pd.isna(me["quartile"]) else str(int(me["quartile"])),
                 "Better": BETTER[catalogue.get(metric).better],
             }
         )

@@ -14,8 +14,9 @@ from analysis.cases.extract import ASSESSMENT_TYPES, Extract, read_extract
 from analysis.cases.kpi_table import compute, month_labels
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
-from analysis.metrics import catalogue
+from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
+from analysis.story import formatting
 from analysis.story.formatting import fmt_value, label, timescale
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
@@ -71,10 +72,33 @@ def load(
     extract = read_extract(resolve(extract_dir), quarantine=quarantine)
     threshold = threshold or disclosure.DEFAULT_THRESHOLD
     table = disclosure.suppress(compute(extract, timescales=chosen), threshold)
-    monthly = table.drop(columns="numerator")
+    monthly = with_numerators(table.drop(columns="numerator"), threshold)
     synthetic = is_synthetic(extract_dir)
     shown = months_between(monthly) if synthetic else monthly
     return CasePage(monthly, shown, extract, synthetic, threshold)
+
+
+def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A suppressed table marked with its threshold, each share beside its published count.
+
+    A share on time ("..._on_time_pct") gets the month's on-time count ("..._on_time") as its
+    numerator; the count is taken after disclosure control, so a small one stays suppressed,
+    and a share whose late ones number 1 to the threshold is left without its parts.
+    """
+    out = table.assign(**{tidy.THRESHOLD: threshold})
+    counts = {
+        (m, s, p): v
+        for m, s, p, v in zip(out["metric"], out["scope"], out["period"], out["value"], strict=True)
+    }
+    out[tidy.SHOWN_NUMERATOR] = [
+        counts.get((m.removesuffix("_pct"), s, p), np.nan) if m.endswith("_on_time_pct") else np.nan
+        for m, s, p in zip(out["metric"], out["scope"], out["period"], strict=True)
+    ]
+    # "58 of 60" would say that 2 were late: where the late ones number 1 to the threshold,
+    # the share is shown without its parts (as it was before parts were shown).
+    late_small = disclosure.small(out["denominator"] - out[tidy.SHOWN_NUMERATOR], threshold)
+    out.loc[late_small, [tidy.SHOWN_NUMERATOR, "denominator"]] = np.nan
+    return out
 
 
 def _months(table: pd.DataFrame) -> tuple[str, str]:
@@ -151,9 +175,12 @@ def show_panels(
         figures.publish(fig, name, figures_dir, alt=alt, table=data_tables.table(drawn))
     if hidden or not drawn:
         what = ", ".join(hidden) if hidden else "these figures"
+        limits = [formatting.threshold(p) for p in panels]
+        limit = max([n for n in limits if n is not None], default=disclosure.DEFAULT_THRESHOLD)
         display(
             markdown(
-                f"Not charted: every month's count of {what} is from 1 to 5, or built on one, and "
+                f"Not charted: every month's count of {what} is from 1 to {limit}, or built on "
+                "one, and "
                 "is suppressed to protect the children it counts."
                 if hidden
                 else f"Not charted: the extract holds no records for {what}."
@@ -204,7 +231,7 @@ def _month_name(month: np.datetime64) -> str:
     return month_labels(np.array([month], dtype="datetime64[M]"))[0]
 
 
-def _span(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64, np.datetime64]:
+def compared_months(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64, np.datetime64]:
     """The two month ends a headline compares: the report's for synthetic data, else the data's."""
     if synthetic:
         return STORY_BEFORE, STORY_AFTER
@@ -218,7 +245,7 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
     For the synthetic extract, the cabinet report's two (December 2011, April 2012); for a real
     extract, its first and last months. Suppressed counts say so.
     """
-    first, last = _span(table, synthetic)
+    first, last = compared_months(table, synthetic)
     before, after = _month_name(first), _month_name(last)
     who = "In this synthetic extract (made-up records)" if synthetic else "In this extract"
     cin = [_at(table, "open_cin_cases", m) for m in (first, last)]
@@ -234,7 +261,7 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
 
 def timeliness_sentence(table: pd.DataFrame, synthetic: bool = True) -> str:
     """Plain words on the share of each assessment type on time in the month compared."""
-    month = _span(table, synthetic)[1]
+    month = compared_months(table, synthetic)[1]
     shares = [
         (m.split("_")[0], _at(table, m, month), timescale(table, m))
         for m in present(table, "{}_assessments_on_time_pct")

@@ -28,6 +28,21 @@ def fmt_value(value: float, unit: str, qualifier: str = "") -> str:
     return f"{qualifier} {text}" if qualifier else text
 
 
+def suppressed_text(threshold: float | None = None) -> str:
+    """How a suppressed figure reads: "suppressed (1–5)", naming the counts the run hid."""
+    if threshold is None or pd.isna(threshold):
+        return "suppressed"
+    return f"suppressed (1–{int(threshold)})"
+
+
+def threshold(rows: pd.DataFrame) -> int | None:
+    """The suppression threshold some rows were published with (None when not recorded)."""
+    if tidy.THRESHOLD not in rows.columns:
+        return None
+    values = rows[tidy.THRESHOLD].dropna().unique()
+    return int(values.max()) if len(values) else None
+
+
 def fmt_pct(x: float) -> str:
     """A percentage to one decimal place, as in "32.7%"."""
     return f"{x:.1f}%"

@@ -133,6 +133,8 @@ TIMELINESS_COLUMNS = (
     "date_quality",
     "value",
     "unit",
+    "denominator",
+    tidy.SHOWN_NUMERATOR,
     "note",
     "source",
     "source_ref",
@@ -156,6 +158,8 @@ def timeliness_points(
     own = df[df["metric"] == pct_metric].copy()
     own["measured_as"] = pct_metric
     own["note"] = ""
+    if tidy.SHOWN_NUMERATOR not in own.columns:
+        own[tidy.SHOWN_NUMERATOR] = float("nan")
     parts.append(own)
     if late_metric is not None:
         late = df[(df["metric"] == late_metric) & df["denominator"].notna()].copy()
@@ -165,6 +169,7 @@ def timeliness_points(
             f"{fmt_number(d - v)} of {fmt_number(d)}"
             for v, d in zip(late["value"], late["denominator"], strict=True)
         ]
+        late[tidy.SHOWN_NUMERATOR] = late["denominator"] - late["value"]
         late["value"] = [
             on_time_pct(v, d) for v, d in zip(late["value"], late["denominator"], strict=True)
         ]

@@ -1,4 +1,7 @@
-"""The words each notebook states: chart titles, headline findings and plain-words paragraphs."""
+"""The words each notebook states: headline findings and plain-words paragraphs.
+
+Chart titles and subtitles are in story.titles.
+"""
 
 # Everything a notebook says about the numbers is generated here from the tidy metric table, so
 # the words change when the data do and nothing the data hold is typed by hand.
@@ -67,20 +70,6 @@ def undated_note() -> str:
 # Notebook 01: caseloads beside the establishment.
 
 
-def caseload_title(df: pd.DataFrame) -> str:
-    """Chart title for notebook 01: caseloads in every team beside the establishment."""
-    staff = change(df, "staff_establishment")
-    loads = [change(df, "caseload_per_worker", t) for t in teams(df)]
-    verbs = {_verb(c) for c in loads}
-    how = "changed"
-    if len(verbs) == 1:
-        how = f"{verbs.pop()} in {'every team' if len(loads) > 1 else 'the team'}"
-    return (
-        f"Caseloads per worker {how} as the establishment {_verb(staff)} "
-        f"{_from_to(staff, dated=False)}"
-    )
-
-
 def caseload_finding(df: pd.DataFrame, authority: str) -> str:
     """The one-sentence headline of notebook 01."""
     staff = change(df, "staff_establishment")
@@ -108,14 +97,6 @@ def caseload_text(df: pd.DataFrame) -> str:
 
 
 # Notebook 02: open children in need cases.
-
-
-def cin_title(df: pd.DataFrame) -> str:
-    """Chart title for notebook 02."""
-    c = change(df, "open_cin_cases")
-    size = fmt_value(abs(c.difference), c.unit)
-    share = f" ({fmt_pct(abs(c.pct_change))})" if c.pct_change is not None else ""
-    return f"Open children in need cases {_verb(c)} by {size}{share}"
 
 
 def cin_finding(df: pd.DataFrame, authority: str) -> str:
@@ -147,17 +128,6 @@ def cin_text(df: pd.DataFrame) -> str:
 def _short(metric: str) -> str:
     # "Initial assessments out of timescale" -> "initial"
     return label(metric).split()[0].lower()
-
-
-def _backlog_changes(df: pd.DataFrame) -> str:
-    # "initial fell from 235 to 0 and core fell from 125 to 5"
-    changes = [change(df, m) for m in BACKLOG_METRICS]
-    return _join(f"{_short(c.metric)} {_verb(c)} {_from_to(c, dated=False)}" for c in changes)
-
-
-def backlog_title(df: pd.DataFrame) -> str:
-    """Chart title for the backlogs in notebook 03."""
-    return f"Assessments out of timescale: {_backlog_changes(df)}"
 
 
 def timescales_text(metrics: Iterable[str] = BACKLOG_METRICS) -> str:
@@ -202,17 +172,6 @@ def _latest_shares(points: list[pd.DataFrame]) -> tuple[str, str]:
         for r in latest
     )
     return shares, ""
-
-
-def timeliness_title(points: list[pd.DataFrame]) -> str:
-    """Chart title for timeliness: the latest main-source shares, against the timescales."""
-    shares, period = _latest_shares(points)
-    if period:
-        return (
-            f"{_sentence_start(when(period))}, {shares} assessments were completed within the "
-            "statutory timescale"
-        )
-    return f"{_sentence_start(shares)} were completed within the statutory timescale"
 
 
 def _sentence_start(text: str) -> str:
