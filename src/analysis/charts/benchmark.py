@@ -190,11 +190,17 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
     regions = rows.loc[rows["area_type"] == "region", "area_name"]
     region = regions.iloc[0] if len(regions) else "Region"
     tables = []
+    # Plain records, grouped once: filtering the frame per year and area took 0.4 s a page.
+    by_metric: dict[str, dict[object, dict[str, dict[str, object]]]] = {}
+    for r in rows.to_dict("records"):
+        years = by_metric.setdefault(r["metric"], {})
+        # The first row of an area in a year, as the table has it.
+        years.setdefault(r["time_period"], {}).setdefault(r["area_type"], r)
     # The table's rows are in catalogue order, then year: the groups come out in that order.
-    for metric, by_metric in rows.groupby("metric", sort=False):
+    for metric, years in by_metric.items():
         unit = catalogue.get(metric).unit
         out, data = [], []
-        for year, group in by_metric.groupby("time_period", sort=False):
+        for year, areas in years.items():
             record = {"Year": str(year)}
             for area_type, heading in (
                 ("authority", authority),
@@ -202,15 +208,15 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
                 ("england", "England"),
                 ("neighbours_median", "Neighbours' median"),
             ):
-                hit = group[group["area_type"] == area_type]
+                hit = areas.get(area_type)
                 record[heading] = (
-                    value_text(hit["value"].iloc[0], symbol_text(hit["symbol"].iloc[0]), unit)
-                    if len(hit)
+                    value_text(hit["value"], symbol_text(hit["symbol"]), unit)
+                    if hit is not None
                     else NO_MEDIAN
                     if area_type == "neighbours_median"
                     else ""
                 )
-                if len(hit) or area_type == "neighbours_median":
+                if hit is not None or area_type == "neighbours_median":
                     data.append(
                         csv_data.area_row(
                             metric, year, area_type, heading, hit, SYMBOL_MEANING, NO_MEDIAN
@@ -362,9 +368,7 @@ def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:
         cells = columns.setdefault(heading, {})
         both = [rows, *([] if england is None else [england.to_frame().T])]
         for _, r in pd.concat(both).iterrows():
-            data.append(
-                csv_data.area_row(metric, year, r["area_type"], "", r.to_frame().T, SYMBOL_MEANING)
-            )
+            data.append(csv_data.area_row(metric, year, r["area_type"], "", r, SYMBOL_MEANING))
         for _, r in rows.iterrows():
             text = value_text(r["value"], symbol_text(r["symbol"]), unit)
             rank = rank_text(r)

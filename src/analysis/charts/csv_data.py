@@ -61,16 +61,16 @@ def area_row(
     year: object,
     area_type: str,
     area: str,
-    hit: pd.DataFrame,
+    r: Mapping[str, object] | None,
     meanings: Mapping[str, str],
     missing: str = "not available",
 ) -> dict[str, object]:
     """One published figure of an area: the raw value, the DfE's symbol apart, a status.
 
-    `hit` holds the benchmark table's row (none when the figure does not exist, such as a
-    median of fewer than five neighbours: `missing` then says why); `area` names it then.
+    `r` is the benchmark table's row (a Series or a dict; None when the figure does not exist,
+    such as a median of fewer than five neighbours: `missing` then says why); `area` names it
+    then.
     """
-    r = hit.iloc[0] if len(hit) else None
     symbol = r["symbol"] if r is not None and isinstance(r["symbol"], str) else ""
     value = r["value"] if r is not None else float("nan")
     status = meanings.get(symbol, "not given") if symbol else ""
