@@ -14,6 +14,7 @@ from analysis.metrics import catalogue
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
 COMPARATORS = ("authority", "region", "england", "neighbours_median")
 MEDIAN_NAME = "Statistical neighbours (median)"
@@ -111,8 +112,8 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     median over the years. A symbol leaves a gap; every point is marked.
 
     `title` states the finding (story.benchmark_titles), `subtitle` what is drawn."""
-    import seaborn as sns
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     rows = trend_rows(table)
     order, colours, dashes = _palette(rows)
@@ -120,35 +121,19 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     cols = 3
     n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
-        # One figure, one layout pass. seaborn's relplot draws the same panels with the same
-        # lineplot, but its FacetGrid lays the figure out three times and draws it twice more
-        # to place the legend: 2-3 s a page, 153 times in a pack.
+        # One figure, one layout pass: seaborn's relplot lays a FacetGrid out three times and
+        # draws it twice more to place the legend, 2-3 s a page, 153 times in a pack.
         heading = headings.height_inches(title, subtitle, MAX_WIDTH)
         source = 0.5  # inches: the source line beneath
         height = PANEL_HEIGHT * n_rows + heading + LEGEND_INCHES + source
         fig = Figure(figsize=(MAX_WIDTH, height))
         axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
-        for k, (ax, metric) in enumerate(zip(axes, metrics, strict=False)):
-            sns.lineplot(
-                data=rows[rows["metric"] == metric],
-                x="time_period",
-                y="value",
-                hue="series",
-                style="series",
-                hue_order=order,
-                style_order=order,
-                palette=colours,
-                dashes=dashes,
-                markers=dict.fromkeys(order, "o"),
-                markersize=5,
-                linewidth=1.8,
-                legend=k == 0,
-                ax=ax,
-            )
+        by_metric = dict(tuple(rows.groupby("metric", sort=False)))
+        for ax, metric in zip(axes, metrics, strict=False):
+            _trend_panel(ax, by_metric[metric], order, colours, dashes)
             # A third of the figure's width holds about 30 characters of a bold title.
             ax.set_title(textwrap.fill(_title(metric), 30), loc="left", fontsize=10.5)
             ax.set_ylim(bottom=0)  # rates and shares start at zero: no exaggerated changes
-            ax.set_xlabel("")
             ax.set_ylabel(catalogue.get(metric).unit)
             ax.xaxis.set_major_locator(_year_locator())
         for k, ax in enumerate(axes):
@@ -156,9 +141,9 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
                 ax.set_visible(False)
             elif k + cols < len(metrics):  # a panel below shows the years
                 ax.tick_params(axis="x", labelbottom=False)
-        handles, labels = axes[0].get_legend_handles_labels()
-        if axes[0].get_legend() is not None:
-            axes[0].get_legend().remove()
+        # Every series in the legend, in order, whichever panels it has figures in.
+        handles = [_trend_line(Line2D([], []), name, colours, dashes) for name in order]
+        labels = order
         head = headings.draw(fig, title, subtitle)
         fig.legend(
             handles,
@@ -172,6 +157,34 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
         _source(fig, "Years to 31 March; workforce at 30 September.")
         fig.tight_layout(rect=(0, source / height, 1, 1 - head - LEGEND_INCHES / height))
     return fig
+
+
+LINE_STYLE = {"marker": "o", "markersize": 5, "linewidth": 1.8}
+# A white rim keeps overlapping markers apart.
+MARKER_EDGE = {"markeredgewidth": 0.75, "markeredgecolor": "white"}
+
+
+def _trend_line(line: Line2D, name: str, colours: dict, dashes: dict) -> Line2D:
+    line.set(color=colours[name], label=name, **LINE_STYLE, **MARKER_EDGE)
+    if dashes[name]:
+        line.set_dashes(dashes[name])
+    return line
+
+
+def _trend_panel(ax: Axes, rows: pd.DataFrame, order: list, colours: dict, dashes: dict) -> None:
+    """One metric's series in legend order, each a line through its years, every point marked.
+
+    matplotlib directly, not seaborn's lineplot: each series has one value a year, so there is
+    nothing to aggregate, and lineplot's grouping and sorting cost 0.1 s a panel, nine panels
+    a page. A year whose figure is a symbol has no value: the line breaks there.
+    """
+    rows = rows.sort_values("time_period", kind="stable")
+    by_name = dict(tuple(rows.groupby("series", sort=False)))
+    for name in order:
+        if name in by_name:
+            series = by_name[name]
+            (line,) = ax.plot(series["time_period"].to_numpy(), series["value"].to_numpy())
+            _trend_line(line, name, colours, dashes)
 
 
 def _year_locator():
@@ -257,28 +270,15 @@ def latest_rows(table: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, pd.Seri
 
 
 def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) -> None:
-    import seaborn as sns
-
+    # matplotlib's barh, not seaborn's barplot: one bar an area, nothing to aggregate, and
+    # barplot's categorical set-up cost 0.1 s a panel.
     unit = catalogue.get(metric).unit
     names = list(rows["area_name"])
     is_authority = list(rows["area_type"] == "authority")
-    plotted = rows.assign(
-        value=rows["value"].fillna(0), who=["authority" if a else "neighbour" for a in is_authority]
-    )
-    sns.barplot(
-        data=plotted,
-        x="value",
-        y="area_name",
-        hue="who",
-        hue_order=["authority", "neighbour"],
-        palette={"authority": PALETTE[1], "neighbour": NEIGHBOUR_COLOUR},
-        order=names,
-        dodge=False,
-        legend=False,
-        ax=ax,
-        width=0.7,
-        saturation=1,
-    )
+    colours = [PALETTE[1] if a else NEIGHBOUR_COLOUR for a in is_authority]
+    positions = range(len(names))
+    ax.barh(positions, rows["value"].fillna(0).to_numpy(), height=0.7, color=colours)
+    ax.set_yticks(positions, labels=names)
     top = max(
         [
             *rows["value"].dropna(),

@@ -132,7 +132,7 @@ class Task:
 
 # Imported by the package's chart and table code inside its functions, so not seen in the
 # notebooks' own import lines: a kernel started ahead of need imports them too.
-STACK = ("pandas", "matplotlib.pyplot", "seaborn")
+STACK = ("pandas", "matplotlib.pyplot")
 
 
 def kernel_pool(layout: Layout, notebooks: Sequence[Path], jobs: int, warm: bool = True) -> Any:
