@@ -122,3 +122,23 @@ def test_a_warm_kernel_forgets_the_style_and_options_an_earlier_notebook_set(tmp
         pool.kill_all()
     # matplotlib's default font size is 10.0 and pandas shows up to 60 rows, as in a fresh kernel.
     assert _printed(after) == "10.0 60\n"
+
+
+def test_preparing_a_kernel_whose_process_has_ended_fails_at_once():
+    import time
+
+    import pytest
+
+    pool = _pool(size=1)
+    try:
+        kernel = pool.acquire()
+        kernel.prepare(config.ROOT)  # a live kernel answers
+        kernel.km.provisioner.process.kill()
+        kernel.km.provisioner.process.wait(timeout=10)
+        started = time.monotonic()
+        with pytest.raises(kernels.KernelError, match="has ended"):
+            kernel.prepare(config.ROOT)
+        # Judged by the process, not by waiting out the 60 s reply timeout.
+        assert time.monotonic() - started < 5
+    finally:
+        pool.kill_all()
