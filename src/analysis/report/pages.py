@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -258,17 +259,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) ->
             data = out.get("data") or {}
             if "text/html" in data:
                 data["text/html"] = accessible_tables(_as_text(data["text/html"]))
-    exporter = _text_safe_exporter(
-        # Body only, from the package's template (classic cells + SVG alt); naming the base folder
-        # also stops nbconvert looking for templates in the current directory.
-        extra_template_basedirs=[str(TEMPLATE_DIR.parent)],
-        template_name=TEMPLATE_DIR.name,
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,  # "¶" links read out as noise by screen readers
-    )
-    body, _ = exporter.from_notebook_node(prepared)
+    body, _ = _page_exporter().from_notebook_node(prepared)
     if NO_ALT_DEFAULT in body:  # belt and braces: nbconvert adds this to any img without alt
         raise AccessibilityError(f"an image in {title!r} has no alt text")
     body += about_the_figures(prepared)
@@ -290,6 +281,29 @@ def _markdown_to_html(text: str, **options: Any) -> str:
 
     renderer = IPythonRenderer(escape=True, allow_harmful_protocols=False, **options)
     return MarkdownWithMath(renderer=renderer).render(text)
+
+
+_EXPORTERS = threading.local()
+
+
+def _page_exporter() -> Any:
+    """This thread's exporter of pages, made once: compiling its templates took 0.2 s a page.
+
+    One a thread, as a pack's pages are written from several threads at once.
+    """
+    exporter = getattr(_EXPORTERS, "page", None)
+    if exporter is None:
+        exporter = _EXPORTERS.page = _text_safe_exporter(
+            # Body only, from the package's template (classic cells + SVG alt); naming the base
+            # folder also stops nbconvert looking for templates in the current directory.
+            extra_template_basedirs=[str(TEMPLATE_DIR.parent)],
+            template_name=TEMPLATE_DIR.name,
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,  # "¶" links read out as noise by screen readers
+        )
+    return exporter
 
 
 def _text_safe_exporter(**config: Any) -> Any:
