@@ -31,3 +31,27 @@ def test_publish_draws_the_png_once_and_shows_the_saved_bytes(tmp_path, monkeypa
     saved = (tmp_path / "02-open.png").read_bytes()
     assert base64.b64decode(data["image/png"]) == saved
     assert saved.startswith(b"\x89PNG")
+
+
+def test_the_svg_keeps_the_layout_the_png_was_drawn_with(tmp_path, monkeypatch):
+    import matplotlib.layout_engine
+
+    laid_out = []
+    real = matplotlib.layout_engine.ConstrainedLayoutEngine.execute
+
+    def counting(self, fig):
+        laid_out.append(fig)
+        return real(self, fig)
+
+    monkeypatch.setattr(matplotlib.layout_engine.ConstrainedLayoutEngine, "execute", counting)
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    fig = kinds.change_chart(rows, "t")
+    before = len(laid_out)
+    figures.save(fig, "02-open", tmp_path, table=data_tables.table(rows))
+    # One layout for the PNG's draw; the SVG is drawn where that left the axes.
+    assert len(laid_out) - before == 1
+    assert not isinstance(fig.get_layout_engine(), matplotlib.layout_engine.ConstrainedLayoutEngine)
+    # The PNG is the one a figure still under its layout engine gives.
+    again = kinds.change_chart(rows, "t")
+    assert (tmp_path / "02-open.png").read_bytes() == figures.png_bytes(again)
+    assert (tmp_path / "02-open.svg").read_bytes().startswith(b"<?xml")

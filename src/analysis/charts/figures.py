@@ -188,6 +188,12 @@ def _href(path: Path) -> str:
         return path.name if path.parent.name == "" else f"{path.parent.name}/{path.name}"
 
 
+def keep_layout(fig: Figure) -> None:
+    """Keep a drawn figure's axes where its layout engine last put them: later draws skip it."""
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+
+
 def close(fig: Figure) -> None:
     """Release a figure (a no-op for figures pyplot never knew about)."""
     import matplotlib.pyplot as plt
@@ -211,7 +217,11 @@ def save(
         return []
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    files = [(".png", png_bytes(fig) if png is None else png), (".svg", svg_bytes(fig))]
+    png = png_bytes(fig) if png is None else png
+    # The PNG's draw settled the layout: the SVG keeps it rather than laying the figure out
+    # again (constrained layout takes 0.2-0.3 s a chart), and so matches the PNG.
+    keep_layout(fig)
+    files = [(".png", png), (".svg", svg_bytes(fig))]
     if table is not None:
         files.append((".csv", csv_bytes(table)))
     for suffix, data in files:
