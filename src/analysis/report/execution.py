@@ -142,11 +142,15 @@ def execute_in_kernel(
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT_S,
+            # Written once at the end (or on failure, with the failing cell marked), not before
+            # and after every cell: a page's figures made that 20 writes of a megabyte or more.
+            request_save_on_cell_execute=False,
         )
-    finally:
-        if Path(out_path).exists():
+    except BaseException:
+        if Path(out_path).exists():  # the failed run as papermill wrote it, without machine paths
             partial = nbformat.read(str(out_path), as_version=4)
             write_notebook(normalise(partial, extra_prefixes=prefixes), out_path)
+        raise
     nb = normalise(nb, extra_prefixes=prefixes)
     write_notebook(nb, out_path)
     return nb
