@@ -40,7 +40,7 @@ def test_the_headline_compares_the_extracts_own_first_and_last_months():
     assert text.startswith(
         "In this extract, open children in need cases went from 16 at the end of January 2023 "
         "to 19 at the end of April 2023, and single assessments out of timescale from 0 to "
-        "suppressed."
+        "suppressed (1–5)."
     )
     assert "Peterborough" not in text and "not available" not in text
 

@@ -224,6 +224,8 @@ def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
     if rows.empty:
         return "not available"
     r = rows.iloc[0]
+    if r["qualifier"] == tidy.SUPPRESSED:  # as the tables say it: "suppressed (1–5)"
+        return formatting.suppressed_text(formatting.threshold(rows))
     return fmt_value(r["value"], r["unit"], r["qualifier"])
 
 
