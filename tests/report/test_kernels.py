@@ -142,3 +142,27 @@ def test_preparing_a_kernel_whose_process_has_ended_fails_at_once():
         assert time.monotonic() - started < 5
     finally:
         pool.kill_all()
+
+
+def test_a_client_of_a_kernel_that_has_ended_is_never_ready():
+    import pytest
+    from jupyter_core.utils import run_sync
+
+    pool = _pool(size=1)
+    try:
+        kernel = pool.acquire()
+        live = kernel.km.client()
+        live.start_channels()
+        run_sync(live.wait_for_ready)(timeout=60)  # both channels answer: ready
+        live.stop_channels()
+        kernel.km.provisioner.process.kill()
+        kernel.km.provisioner.process.wait(timeout=10)
+        dead = kernel.km.client()
+        dead.start_channels()
+        try:
+            with pytest.raises(RuntimeError, match="ended before it was ready"):
+                run_sync(dead.wait_for_ready)(timeout=30)
+        finally:
+            dead.stop_channels()
+    finally:
+        pool.kill_all()

@@ -74,11 +74,49 @@ class KernelError(RuntimeError):
     """A kernel could not be started or prepared."""
 
 
+# How often a new client asks whether the kernel's IOPub messages reach it yet (seconds).
+READY_POLL_S = 0.02
+
+
 def _manager_class() -> type:
     from jupyter_client import AsyncKernelManager
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class Client(AsyncKernelClient):  # type: ignore[misc]
+        """papermill's client of a kernel: ready as soon as its IOPub subscription is live."""
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            # A client is ready when a kernel_info request is answered on the shell channel and
+            # IOPub has started to deliver (the kernel's busy/idle for that request). The
+            # subscription takes milliseconds, but jupyter_client waits 0.2 s for IOPub before
+            # asking again: 0.2 s of every notebook run. Here the same check is asked every
+            # READY_POLL_S.
+            limit = 60.0 if timeout is None else timeout
+            deadline = time.monotonic() + limit
+            while time.monotonic() < deadline:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except queue.Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=READY_POLL_S)
+                    except queue.Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)  # the kernel's protocol version
+                        return
+                if not await self.parent.is_alive():
+                    raise RuntimeError("the kernel ended before it was ready")
+            raise RuntimeError(f"the kernel was not ready in {limit:.0f} s")
 
     class Manager(AsyncKernelManager):  # type: ignore[misc]
-        """Remembers the clients papermill makes, so that their sockets can be closed."""
+        """Makes quick-to-ready clients, and remembers them so that their sockets can be closed."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.client_factory = Client
 
         def client(self, **kwargs: Any) -> Any:
             kc = super().client(**kwargs)
