@@ -8,7 +8,8 @@ working tree holds can make it look faster:
 - cold: the first build in the copy (stages, every notebook, pages, index);
 - again: a second build with nothing changed (everything comes from .report-cache/);
 - pack: `report --authority all`, one page for every authority in the latest DfE tables,
-  with the cache emptied first, so every page is built.
+  with the cache emptied first, so every page is built; beside it, what drawing a page's two
+  charts costs on its own, and so the least 153 pages could take on this machine's CPUs.
 
 Each is printed in seconds and as a multiple of B, beside the goals of the speed issue.
 """
@@ -74,6 +75,34 @@ def timed_report(copy: Path, *args: str) -> float:
     return elapsed
 
 
+DRAWN_FOR = ("Luton", "Kent", "Isles of Scilly")  # a town, a county, the smallest
+
+
+def drawing_seconds(authorities: tuple[str, ...] = DRAWN_FOR) -> float:
+    """A pack page's two charts, built and saved as PNG and SVG in this process, seconds each.
+
+    The best of two rounds, averaged over the authorities: what a page costs with no kernel,
+    no notebook and no HTML at all, the floor under a pack's time per page.
+    """
+    sys.path.insert(0, str(ROOT / "src"))
+    from analysis.charts import benchmark as charts
+    from analysis.charts import figures
+    from analysis.published.page import load_page
+
+    tables = [load_page(a).table for a in authorities]
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        for table in tables:
+            for fig in (charts.trend_chart(table, "t", "s"), charts.latest_bar_chart(table, "t")):
+                figures.png_bytes(fig)
+                figures.keep_layout(fig)
+                figures.svg_bytes(fig)
+                figures.close(fig)
+        best = min(best, (time.perf_counter() - started) / len(tables))
+    return best
+
+
 def main() -> int:
     """Measure B, then the report cold and with nothing changed; print seconds and ratios."""
     b = stack_import_seconds()
@@ -97,7 +126,14 @@ def main() -> int:
         shutil.rmtree(copy / ".report-cache")
         seconds = timed_report(copy, "--authority", "all")
         show("pack", seconds, len(list((copy / "reports").glob("*.html"))) - 1)
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    draw = drawing_seconds()
+    cpus = os.cpu_count() or 1
+    floor = 153 * draw / cpus
+    print(
+        f"  a pack page's two charts alone (PNG and SVG, in process): {draw:.2f} s; 153 pages "
+        f"of that on {cpus} CPUs, with nothing else: {floor:.0f} s = {floor / b:.0f} B"
+    )
+    print(f"machine: {cpus} CPUs, Python {sys.version.split()[0]}")
     return 0
 
 
