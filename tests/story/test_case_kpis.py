@@ -114,3 +114,17 @@ def test_a_share_with_few_late_ones_is_shown_without_its_parts():
     assert shares[tidy.SHOWN_NUMERATOR].fillna(-1).tolist() == [-1, 54]
     assert shares["denominator"].fillna(-1).tolist() == [-1, 60]
     assert shares["value"].tolist() == [96.7, 90]  # the shares themselves stay
+
+
+def test_a_suppressed_share_is_not_read_as_a_count_of_assessments():
+    page = case_kpis.load(SMALL)
+    monthly = page.monthly.copy()
+    april = (monthly["metric"].str.endswith("_on_time_pct")) & (
+        monthly["period_start"].dt.strftime("%Y-%m") == "2023-04"
+    )
+    assert april.any()
+    monthly.loc[april, "qualifier"] = tidy.SUPPRESSED
+    monthly.loc[april, "value"] = float("nan")
+    sentence = case_kpis.timeliness_sentence(monthly, synthetic=False)
+    assert "suppressed of single assessments were within" in sentence
+    assert "(1–" not in sentence

@@ -224,8 +224,10 @@ def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
     if rows.empty:
         return "not available"
     r = rows.iloc[0]
-    if r["qualifier"] == tidy.SUPPRESSED:  # as the tables say it: "suppressed (1–5)"
-        return formatting.suppressed_text(formatting.threshold(rows))
+    # A suppressed count says which counts were hidden, as the tables do: "suppressed (1–5)".
+    # A share is suppressed for its small parts; "suppressed (1–5) of ..." would misread.
+    if r["qualifier"] == tidy.SUPPRESSED and r["unit"] == "count":
+        return formatting.suppressed_text(formatting.threshold(rows.iloc[[0]]))
     return fmt_value(r["value"], r["unit"], r["qualifier"])
 
 
