@@ -142,8 +142,9 @@ def execute_in_kernel(
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT_S,
-            # Written once at the end (or on failure, with the failing cell marked), not before
-            # and after every cell: a page's figures made that 20 writes of a megabyte or more.
+            # Written once at the end (or when a cell fails, that cell marked; a timeout or a dead
+            # kernel writes nothing, and the staging folder goes anyway), not before and after
+            # every cell: a page's figures made that 20 writes of a megabyte or more.
             request_save_on_cell_execute=False,
         )
     except BaseException:

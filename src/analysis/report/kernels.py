@@ -86,11 +86,14 @@ def _manager_class() -> type:
         """papermill's client of a kernel: ready as soon as its IOPub subscription is live."""
 
         async def wait_for_ready(self, timeout: float | None = None) -> None:
-            # A client is ready when a kernel_info request is answered on the shell channel and
-            # IOPub has started to deliver (the kernel's busy/idle for that request). The
-            # subscription takes milliseconds, but jupyter_client waits 0.2 s for IOPub before
-            # asking again: 0.2 s of every notebook run. Here the same check is asked every
-            # READY_POLL_S.
+            """Ready when a kernel_info request is answered and IOPub has started to deliver.
+
+            jupyter_client asks once, waits for the reply, then waits up to 0.2 s for IOPub and
+            asks again if nothing came; the first IOPub messages always arrive before the
+            subscription is live, so every notebook paid that 0.2 s. Here the IOPub wait is
+            READY_POLL_S. Busy/idle messages left queued are harmless: nbclient reads only
+            the replies to its own requests. `self.parent` is the kernel's manager.
+            """
             limit = 60.0 if timeout is None else timeout
             deadline = time.monotonic() + limit
             while time.monotonic() < deadline:
