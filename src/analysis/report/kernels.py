@@ -76,6 +76,9 @@ class KernelError(RuntimeError):
 
 # How often a new client asks whether the kernel's IOPub messages reach it yet (seconds).
 READY_POLL_S = 0.02
+# How long a kernel may take to answer a reset, and to start and import the stack (seconds).
+REPLY_TIMEOUT_S = 60.0
+WARM_UP_TIMEOUT_S = 180.0
 
 
 def _manager_class() -> type:
@@ -164,9 +167,11 @@ class Kernel:
 
     def warm_up(self, modules: Sequence[str]) -> None:
         """Import the notebooks' modules before the first notebook needs them."""
-        self._run_silently(_WARM_UP.format(modules=list(modules)), "warm up")
+        # The first request also waits for the kernel process to start, so it gets the start-up's
+        # time on top of the imports' (both slow on a loaded CI machine).
+        self._run_silently(_WARM_UP.format(modules=list(modules)), "warm up", WARM_UP_TIMEOUT_S)
 
-    def _run_silently(self, code: str, what: str) -> None:
+    def _run_silently(self, code: str, what: str, timeout: float = REPLY_TIMEOUT_S) -> None:
         """Run code in the kernel without output or history; raise KernelError if it fails."""
         # The shell channel alone: its reply says all we need, and ZeroMQ holds a request until
         # the kernel takes it. Waiting for the IOPub channel too (wait_for_ready) cost 0.2 s a
@@ -181,7 +186,7 @@ class Kernel:
                 allow_stdin=False,
                 user_expressions={"pid": "__import__('os').getpid()"},
             )
-            reply = self._reply(kc, msg_id, what)
+            reply = self._reply(kc, msg_id, what, timeout)
         finally:
             kc.stop_channels()
         content = reply["content"]
@@ -192,7 +197,7 @@ class Kernel:
         if answered.get("text/plain") != str(self.pid):
             raise KernelError(f"kernel {self.pid} did not answer on its own ports")
 
-    def _reply(self, kc: Any, msg_id: str, what: str, timeout: float = 60) -> dict[str, Any]:
+    def _reply(self, kc: Any, msg_id: str, what: str, timeout: float) -> dict[str, Any]:
         """The shell reply to msg_id; KernelError if the process ends or `timeout` s pass first."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
