@@ -210,7 +210,9 @@ def save(
 ) -> list[Path]:
     """Write NAME.png, NAME.svg (and NAME.csv of `table`) under figures_dir; return the paths.
 
-    "" or None saves nothing; `png` is the figure already drawn by `png_bytes`.
+    "" or None saves nothing. `png` must be `png_bytes(fig)` of this figure as it is now: it is
+    written as given, not checked. Saving freezes the figure's layout (`keep_layout`), so a
+    later draw keeps the axes where this one put them.
     """
     folder = config.figures_dir(figures_dir)
     if folder is None:
