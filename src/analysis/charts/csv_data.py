@@ -61,32 +61,32 @@ def area_row(
     year: object,
     area_type: str,
     area: str,
-    r: Mapping[str, object] | None,
+    row: Mapping[str, object] | None,
     meanings: Mapping[str, str],
     missing: str = "not available",
 ) -> dict[str, object]:
     """One published figure of an area: the raw value, the DfE's symbol apart, a status.
 
-    `r` is the benchmark table's row (a Series or a dict; None when the figure does not exist,
+    `row` is the benchmark table's row (a Series or a dict; None when the figure does not exist,
     such as a median of fewer than five neighbours: `missing` then says why); `area` names it
     then.
     """
-    symbol = r["symbol"] if r is not None and isinstance(r["symbol"], str) else ""
-    value = r["value"] if r is not None else float("nan")
+    symbol = row["symbol"] if row is not None and isinstance(row["symbol"], str) else ""
+    value = row["value"] if row is not None else float("nan")
     status = meanings.get(symbol, "not given") if symbol else ""
-    if r is None or (not symbol and pd.isna(value)):
+    if row is None or (not symbol and pd.isna(value)):
         status = missing
     return {
         "metric": metric,
         "measure": catalogue.get(metric).label,
         "year": int(year),
         "area_type": area_type,
-        "area_name": r["area_name"] if r is not None else area,
+        "area_name": row["area_name"] if row is not None else area,
         "value": value,
         "unit": catalogue.get(metric).unit,
         "symbol": symbol,
         "status": status,
-        "rank": r.get("rank", float("nan")) if r is not None else float("nan"),
-        "ranked_of": r.get("ranked_of", float("nan")) if r is not None else float("nan"),
-        "source": citation(r["source"], r["source_ref"]) if r is not None else "",
+        "rank": row.get("rank", float("nan")) if row is not None else float("nan"),
+        "ranked_of": row.get("ranked_of", float("nan")) if row is not None else float("nan"),
+        "source": citation(row["source"], row["source_ref"]) if row is not None else "",
     }
