@@ -55,3 +55,35 @@ def test_the_svg_keeps_the_layout_the_png_was_drawn_with(tmp_path, monkeypatch):
     again = kinds.change_chart(rows, "t")
     assert (tmp_path / "02-open.png").read_bytes() == figures.png_bytes(again)
     assert (tmp_path / "02-open.svg").read_bytes().startswith(b"<?xml")
+
+
+def test_a_chart_laid_out_once_is_drawn_once_for_each_format(tmp_path, monkeypatch):
+    import io
+
+    from matplotlib.figure import Figure
+
+    from analysis.charts import benchmark as charts
+    from analysis.charts.style import DPI, house_style
+    from analysis.published.page import load_page
+
+    drawn = []
+    real = Figure.draw
+
+    def counting(self, renderer):
+        drawn.append(type(renderer).__name__)
+        return real(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counting)
+    table = load_page("Luton").table
+    fig = charts.latest_bar_chart(table, "Luton")  # laid out by tight_layout as it is built
+    before = len(drawn)
+    figures.save(fig, "bars", tmp_path)
+    # No unseen layout draw before each: tight_layout left nothing for savefig to lay out.
+    assert drawn[before:] == ["RendererAgg", "MixedModeRenderer"]  # PNG, then SVG
+    assert fig.get_layout_engine() is None
+    # The same bytes as matplotlib's own savefig of the same chart, extra draw and all.
+    again = charts.latest_bar_chart(table, "Luton")
+    buf = io.BytesIO()
+    with house_style():
+        again.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    assert (tmp_path / "bars.png").read_bytes() == buf.getvalue()

@@ -24,6 +24,7 @@ Tables = pd.DataFrame | Sequence[pd.DataFrame]
 
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG bytes: fixed dpi and size, no software or time stamp."""
+    _drop_idle_layout(fig)
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
@@ -32,6 +33,7 @@ def png_bytes(fig: Figure) -> bytes:
 
 def svg_bytes(fig: Figure) -> bytes:
     """The figure as SVG bytes: fixed hash salt, no date or creator, glyphs as paths."""
+    _drop_idle_layout(fig)
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -190,8 +192,22 @@ def _href(path: Path) -> str:
 
 def keep_layout(fig: Figure) -> None:
     """Keep a drawn figure's axes where its layout engine last put them: later draws skip it."""
-    if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
+    import matplotlib as mpl
+
+    # No engine at all, not set_layout_engine("none"): that leaves a placeholder engine, and
+    # savefig draws a figure with any engine twice, once unseen to lay it out (0.2-0.4 s).
+    # None means no engine only while the rc settings ask for none.
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+
+
+def _drop_idle_layout(fig: Figure) -> None:
+    # tight_layout() leaves the placeholder engine behind: it lays nothing out, yet costs
+    # savefig that extra unseen draw.
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        keep_layout(fig)
 
 
 def close(fig: Figure) -> None:
