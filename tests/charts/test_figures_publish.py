@@ -87,3 +87,23 @@ def test_a_chart_laid_out_once_is_drawn_once_for_each_format(tmp_path, monkeypat
     with house_style():
         again.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     assert (tmp_path / "bars.png").read_bytes() == buf.getvalue()
+
+
+def test_a_chart_is_measured_and_drawn_with_one_renderer(tmp_path, monkeypatch):
+    from matplotlib.backends import backend_agg
+
+    from analysis.charts import benchmark as charts
+    from analysis.published.page import load_page
+
+    made = []
+    real = backend_agg.RendererAgg.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(backend_agg.RendererAgg, "__init__", counting)
+    fig = charts.latest_bar_chart(load_page("Luton").table, "Luton")
+    figures.png_bytes(fig)
+    # Laying out the panels and drawing the PNG share one renderer, and so its text cache.
+    assert len(made) == 1

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings
+from analysis.charts import csv_data, headings, style
 from analysis.charts.benchmark import SYMBOL_MEANING, symbol_text, value_text
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 
@@ -63,10 +63,9 @@ CENSUS_LABEL = "DfE census: children in need at 31 March (national statistics)"
 def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """The report's two figures and the census series, on one time axis, never joined."""
     from matplotlib.dates import YearLocator
-    from matplotlib.figure import Figure
 
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH)))
+        fig = style.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
         ax = fig.subplots()
         for series, colour, marker, label in (
             ("report", PALETTE[0], "s", REPORT_LABEL),
@@ -213,13 +212,12 @@ def caseload_rows(metrics: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """Two panels on one scale: the report's before and after per team (undated), and the
     published caseload per FTE by year. Separate panels: the two are never joined."""
-    from matplotlib.figure import Figure
 
     report = rows[rows["series"] == "report"]
     published = rows[rows["series"] == "published"]
     top = max([*rows["value"].dropna(), 1]) * 1.15
     with house_style():
-        fig = Figure(figsize=(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH)))
+        fig = style.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
         left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
         for i, (team, t) in enumerate(report.groupby("team", sort=True)):
             t = t.set_index("when").reindex([BEFORE, AFTER])

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings
+from analysis.charts import csv_data, headings, style
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 from analysis.metrics import catalogue
 
@@ -112,7 +112,6 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     median over the years. A symbol leaves a gap; every point is marked.
 
     `title` states the finding (story.benchmark_titles), `subtitle` what is drawn."""
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     rows = trend_rows(table)
@@ -126,7 +125,7 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
         heading = headings.height_inches(title, subtitle, MAX_WIDTH)
         source = 0.5  # inches: the source line beneath
         height = PANEL_HEIGHT * n_rows + heading + LEGEND_INCHES + source
-        fig = Figure(figsize=(MAX_WIDTH, height))
+        fig = style.new_figure(MAX_WIDTH, height)
         axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
         by_metric = dict(tuple(rows.groupby("metric", sort=False)))
         for ax, metric in zip(axes, metrics, strict=False):
@@ -331,14 +330,13 @@ def latest_bar_chart(
 ) -> Figure:
     """The latest year's value for the authority and each of its neighbours, sorted, the
     authority highlighted and England marked, one panel per metric, under a heading."""
-    from matplotlib.figure import Figure
 
     metrics = [m for m in metrics if not latest_rows(table, m)[0].empty]
     cols = 2
     n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
         heading = headings.height_inches(title, subtitle, MAX_WIDTH)
-        fig = Figure(figsize=(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows))
+        fig = style.new_figure(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows)
         axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
         for ax, metric in zip(axes, metrics, strict=False):
             rows, england = latest_rows(table, metric)

@@ -25,6 +25,7 @@ from analysis.charts.style import (
     SOURCE_FONTSIZE,
     WIDTH_PER_PANEL,
     house_style,
+    new_figure,
 )
 from analysis.metrics import catalogue
 from analysis.story import formatting, selection
@@ -53,11 +54,9 @@ def as_panels(panels: pd.DataFrame | Sequence[pd.DataFrame]) -> list[pd.DataFram
 
 
 def _figure(title: str, widths: Sequence[float], subtitle: str) -> tuple[Figure, list[Axes]]:
-    from matplotlib.figure import Figure
-
     width = min(MAX_WIDTH, WIDTH_PER_PANEL * sum(widths) + 0.5)
     height = HEIGHT + headings.subtitle_inches(subtitle, width)  # the plots keep their height
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = new_figure(width, height, layout="constrained")
     axes = fig.subplots(1, len(widths), width_ratios=list(widths), squeeze=False)[0]
     fig.get_layout_engine().set(rect=(0, 0, 1, 1 - headings.draw(fig, title, subtitle)))
     return fig, list(axes)
