@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings, style
+from analysis.charts import csv_data, headings, layout
 from analysis.charts.benchmark import SYMBOL_MEANING, symbol_text, value_text
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 
@@ -65,7 +65,7 @@ def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -
     from matplotlib.dates import YearLocator
 
     with house_style():
-        fig = style.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
+        fig = layout.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
         ax = fig.subplots()
         for series, colour, marker, label in (
             ("report", PALETTE[0], "s", REPORT_LABEL),
@@ -100,7 +100,7 @@ def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -
         ax.legend(loc="lower left")
         head = headings.draw(fig, title, subtitle)
         _source_note(fig, list(rows["citation"]))
-        fig.tight_layout(rect=(0, 0.06, 1, 1 - head))
+        layout.fit_panels(fig, (0, 0.06, 1, 1 - head))
     return fig
 
 
@@ -217,7 +217,7 @@ def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure
     published = rows[rows["series"] == "published"]
     top = max([*rows["value"].dropna(), 1]) * 1.15
     with house_style():
-        fig = style.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
+        fig = layout.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
         left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
         for i, (team, t) in enumerate(report.groupby("team", sort=True)):
             t = t.set_index("when").reindex([BEFORE, AFTER])
@@ -256,7 +256,7 @@ def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure
         left.set_ylabel("cases per worker / per FTE")
         head = headings.draw(fig, title, subtitle)
         _source_note(fig, list(rows["citation"]))
-        fig.tight_layout(rect=(0, 0.07, 1, 1 - head))
+        layout.fit_panels(fig, (0, 0.07, 1, 1 - head))
     return fig
 
 

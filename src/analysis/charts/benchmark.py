@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings, style
+from analysis.charts import csv_data, headings, layout
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 from analysis.metrics import catalogue
 
@@ -125,7 +125,7 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
         heading = headings.height_inches(title, subtitle, MAX_WIDTH)
         source = 0.5  # inches: the source line beneath
         height = PANEL_HEIGHT * n_rows + heading + LEGEND_INCHES + source
-        fig = style.new_figure(MAX_WIDTH, height)
+        fig = layout.new_figure(MAX_WIDTH, height)
         axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
         by_metric = dict(tuple(rows.groupby("metric", sort=False)))
         for ax, metric in zip(axes, metrics, strict=False):
@@ -154,7 +154,7 @@ def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
             frameon=False,
         )
         _source(fig, "Years to 31 March; workforce at 30 September.")
-        fig.tight_layout(rect=(0, source / height, 1, 1 - head - LEGEND_INCHES / height))
+        layout.fit_panels(fig, (0, source / height, 1, 1 - head - LEGEND_INCHES / height))
     return fig
 
 
@@ -336,7 +336,7 @@ def latest_bar_chart(
     n_rows = (len(metrics) + cols - 1) // cols
     with house_style():
         heading = headings.height_inches(title, subtitle, MAX_WIDTH)
-        fig = style.new_figure(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows)
+        fig = layout.new_figure(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows)
         axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
         for ax, metric in zip(axes, metrics, strict=False):
             rows, england = latest_rows(table, metric)
@@ -345,7 +345,7 @@ def latest_bar_chart(
             ax.set_visible(False)
         head = headings.draw(fig, title, subtitle)
         _source(fig)
-        fig.tight_layout(rect=(0, 0.05, 1, 1 - head))
+        layout.fit_panels(fig, (0, 0.05, 1, 1 - head))
     return fig
 
 

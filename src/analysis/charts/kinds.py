@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.charts import headings, ticks, value_labels
+from analysis.charts.layout import new_figure
 from analysis.charts.style import (
     HEIGHT,
     MAX_WIDTH,
@@ -25,7 +26,6 @@ from analysis.charts.style import (
     SOURCE_FONTSIZE,
     WIDTH_PER_PANEL,
     house_style,
-    new_figure,
 )
 from analysis.metrics import catalogue
 from analysis.story import formatting, selection

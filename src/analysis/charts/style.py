@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from afcharts.af_colours import get_af_colours
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 # The Government Analysis Function's categorical palette (afcharts), in its own order: dark
 # blue, turquoise, dark pink, orange, dark grey, light purple; each at least 3:1 on white.
@@ -63,16 +59,3 @@ def house_style() -> Iterator[None]:
 
     with mpl.rc_context({**STYLE, "axes.prop_cycle": mpl.cycler(color=PALETTE)}):
         yield
-
-
-def new_figure(width: float, height: float, **kwargs: object) -> Figure:
-    """A blank figure (inches) with its own Agg canvas; pyplot never knows of it."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), **kwargs)
-    # A canvas of its own keeps one renderer for every measurement and the PNG's draw, so text
-    # measured to lay the figure out is not measured again. A figure without one gets a new
-    # renderer, and so an empty text cache, each time anything is measured.
-    FigureCanvasAgg(fig)
-    return fig
