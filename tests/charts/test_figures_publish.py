@@ -107,31 +107,3 @@ def test_a_chart_is_measured_and_drawn_with_one_renderer(tmp_path, monkeypatch):
     figures.png_bytes(fig)
     # Laying out the panels and drawing the PNG share one renderer, and so its text cache.
     assert len(made) == 1
-
-
-def test_a_constrained_chart_is_laid_out_and_drawn_in_one_draw(monkeypatch):
-    import io
-
-    from matplotlib.figure import Figure
-
-    from analysis.charts.style import DPI, house_style
-
-    rows = selection.select(shipped_like(), "open_cin_cases")
-    reference = kinds.change_chart(rows, "t")
-    buf = io.BytesIO()
-    with house_style():
-        reference.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-
-    drawn = []
-    real = Figure.draw
-
-    def counting(self, renderer):
-        drawn.append(self)
-        return real(self, renderer)
-
-    monkeypatch.setattr(Figure, "draw", counting)
-    fig = kinds.change_chart(rows, "t")
-    before = len(drawn)
-    png = figures.png_bytes(fig)
-    assert len(drawn) - before == 1  # savefig: an unseen draw to lay it out, then the real one
-    assert png == buf.getvalue()

@@ -24,17 +24,10 @@ Tables = pd.DataFrame | Sequence[pd.DataFrame]
 
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG bytes: fixed dpi and size, no software or time stamp."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     _drop_idle_layout(fig)
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    if fig.dpi != DPI:
-        fig.set_dpi(DPI)
     buf = io.BytesIO()
     with house_style():
-        # The canvas's own print, not savefig: one draw that lays the figure out and renders it.
-        # savefig first draws a figure with a layout engine unseen, only to lay it out.
-        canvas.print_png(buf, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
 
 
