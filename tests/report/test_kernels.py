@@ -166,3 +166,23 @@ def test_a_client_of_a_kernel_that_has_ended_is_never_ready():
             dead.stop_channels()
     finally:
         pool.kill_all()
+
+
+def test_a_kernels_first_answer_may_take_longer_than_later_ones(monkeypatch):
+    # The first request also waits for the process to start: 180 s for it, 60 s for the rest.
+    waited = []
+    real = kernels.Kernel._reply
+
+    def recording(self, kc, msg_id, what, timeout):
+        waited.append(timeout)
+        return real(self, kc, msg_id, what, timeout)
+
+    monkeypatch.setattr(kernels.Kernel, "_reply", recording)
+    pool = _pool(size=1)
+    try:
+        kernel = pool.acquire()  # nothing prestarted: acquire starts it, with no warm-up
+        kernel.prepare(config.ROOT)
+        kernel.prepare(config.ROOT)
+    finally:
+        pool.kill_all()
+    assert waited == [180.0, 60.0]

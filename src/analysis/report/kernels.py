@@ -76,9 +76,10 @@ class KernelError(RuntimeError):
 
 # How often a new client asks whether the kernel's IOPub messages reach it yet (seconds).
 READY_POLL_S = 0.02
-# How long a kernel may take to answer a reset, and to start and import the stack (seconds).
+# How long a kernel may take to answer (seconds). Its first answer also waits for the process
+# to start (and, for a warm-up, for the stack's imports): both slow on a loaded CI machine.
 REPLY_TIMEOUT_S = 60.0
-WARM_UP_TIMEOUT_S = 180.0
+FIRST_REPLY_TIMEOUT_S = 180.0
 
 
 def _manager_class() -> type:
@@ -145,6 +146,7 @@ class Kernel:
 
         self.km = _manager_class()(kernel_name=name)
         self.runs = 0
+        self.answered = False  # has the kernel answered a request yet (so it has started)?
         # One start at a time: kernels started at the same moment could be given the same free
         # ports; jupyter_client's port cache keeps later starts off the ports already handed out.
         with _STARTING:
@@ -167,11 +169,9 @@ class Kernel:
 
     def warm_up(self, modules: Sequence[str]) -> None:
         """Import the notebooks' modules before the first notebook needs them."""
-        # The first request also waits for the kernel process to start, so it gets the start-up's
-        # time on top of the imports' (both slow on a loaded CI machine).
-        self._run_silently(_WARM_UP.format(modules=list(modules)), "warm up", WARM_UP_TIMEOUT_S)
+        self._run_silently(_WARM_UP.format(modules=list(modules)), "warm up")
 
-    def _run_silently(self, code: str, what: str, timeout: float = REPLY_TIMEOUT_S) -> None:
+    def _run_silently(self, code: str, what: str) -> None:
         """Run code in the kernel without output or history; raise KernelError if it fails."""
         # The shell channel alone: its reply says all we need, and ZeroMQ holds a request until
         # the kernel takes it. Waiting for the IOPub channel too (wait_for_ready) cost 0.2 s a
@@ -186,7 +186,9 @@ class Kernel:
                 allow_stdin=False,
                 user_expressions={"pid": "__import__('os').getpid()"},
             )
+            timeout = REPLY_TIMEOUT_S if self.answered else FIRST_REPLY_TIMEOUT_S
             reply = self._reply(kc, msg_id, what, timeout)
+            self.answered = True
         finally:
             kc.stop_channels()
         content = reply["content"]
