@@ -37,3 +37,19 @@ def test_fit_panels_measures_each_panel_once_and_fits_as_tight_layout_does(monke
     got = [ax.get_position().bounds for ax in fig.axes]
     assert got == [ax.get_position().bounds for ax in reference.axes]
     assert all("get_tightbbox" not in vars(ax) for ax in fig.axes)  # the method is back
+
+
+def test_fit_panels_gives_back_a_measurement_a_panel_had_of_its_own():
+    fig = _four_panels()
+    first = fig.axes[0]
+    real = first.get_tightbbox
+    own = []
+
+    def patched(*args, **kwargs):
+        own.append(1)
+        return real(*args, **kwargs)
+
+    first.get_tightbbox = patched
+    layout.fit_panels(fig, RECT)
+    assert own == [1]  # used once by the layout, through the memo
+    assert vars(first)["get_tightbbox"] is patched

@@ -38,11 +38,14 @@ def fit_panels(fig: Figure, rect: tuple[float, float, float, float]) -> None:
 
         return measure
 
-    panels = list(fig.axes)
+    panels = {ax: vars(ax).get("get_tightbbox") for ax in fig.axes}  # any patch of its own
     for ax in panels:
         ax.get_tightbbox = once(ax)  # this call only: the instance attribute hides the method
     try:
         fig.tight_layout(rect=rect)
     finally:
-        for ax in panels:
-            del ax.get_tightbbox
+        for ax, own in panels.items():
+            if own is None:
+                del ax.get_tightbbox
+            else:
+                ax.get_tightbbox = own
