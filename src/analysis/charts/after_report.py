@@ -212,7 +212,6 @@ def caseload_rows(metrics: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
     """Two panels on one scale: the report's before and after per team (undated), and the
     published caseload per FTE by year. Separate panels: the two are never joined."""
-
     report = rows[rows["series"] == "report"]
     published = rows[rows["series"] == "published"]
     top = max([*rows["value"].dropna(), 1]) * 1.15

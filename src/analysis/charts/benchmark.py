@@ -330,7 +330,6 @@ def latest_bar_chart(
 ) -> Figure:
     """The latest year's value for the authority and each of its neighbours, sorted, the
     authority highlighted and England marked, one panel per metric, under a heading."""
-
     metrics = [m for m in metrics if not latest_rows(table, m)[0].empty]
     cols = 2
     n_rows = (len(metrics) + cols - 1) // cols
