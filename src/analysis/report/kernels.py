@@ -98,7 +98,7 @@ def _manager_class() -> type:
             READY_POLL_S. Busy/idle messages left queued are harmless: nbclient reads only
             the replies to its own requests. `self.parent` is the kernel's manager.
             """
-            limit = 60.0 if timeout is None else timeout
+            limit = REPLY_TIMEOUT_S if timeout is None else timeout
             deadline = time.monotonic() + limit
             while time.monotonic() < deadline:
                 self.kernel_info()
