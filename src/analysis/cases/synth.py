@@ -20,11 +20,12 @@ the deliberate backlog is ever overdue at a month end. Same seed, same bytes.
 from __future__ import annotations
 
 import argparse
+import re
 
 import numpy as np
 import pandas as pd
 
-from analysis.cases import workdays
+from analysis.cases import synth_formats, synth_recent, workdays
 from analysis.cases.extract import ASSESSMENTS, EPISODES
 from analysis.cases.synthetic_files import Synthetic, write
 from analysis.cases.synthetic_files import is_synthetic as is_synthetic  # re-exported
@@ -75,20 +76,57 @@ LATE_SPREAD = {"initial": 10, "core": 20}  # how far past the deadline late ones
 DEFAULT_SEED = 2012
 
 
+FORMATS = ("csv", "annex-a", "cin-census")
+STORIES = ("peterborough", "recent")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `analysis synth`."""
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv: our CSV layout (default); annex-a: an Ofsted Annex A workbook; "
+        "cin-census: one DfE CIN census return a census year",
+    )
+    parser.add_argument(
+        "--story",
+        choices=STORIES,
+        default=None,
+        help="peterborough: April 2009 to March 2014, shaped like Peterborough's 2011-12 "
+        "(csv only; the default for csv); recent: one made-up authority, April 2021 to "
+        "March 2024 (the default for annex-a and cin-census)",
+    )
+    parser.add_argument(
         "--rows",
         type=int,
         default=None,
-        help="about this many rows in each file (default: one authority's size)",
+        help="peterborough: about this many rows in each file (default: one authority's size)",
+    )
+    parser.add_argument(
+        "--children",
+        type=int,
+        default=None,
+        help=f"recent: about this many children in each census year "
+        f"(default {synth_recent.DEFAULT_CHILDREN})",
+    )
+    parser.add_argument(
+        "--la-code",
+        default=None,
+        help=f"cin-census: the three-digit LA code in each header (default "
+        f"{synth_formats.DEFAULT_LA_CODE}, which no authority has)",
     )
     parser.add_argument("--out", required=True, help="output folder (relative to the project)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the synthetic extract and its README."""
+    """Write the synthetic records in the format asked for, and a README saying they are."""
+    story = args.story or ("peterborough" if args.format == "csv" else "recent")
+    if story == "peterborough":
+        _peterborough_only(args)
+    else:
+        return _recent(args)
     if args.rows is not None and args.rows < 1000:
         raise UsageError(f"--rows must be at least 1000, not {args.rows}")
     out = resolve(args.out)
@@ -98,6 +136,38 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {len(extract.assessments)} assessments and {len(extract.episodes)} episodes "
         f"(synthetic, seed {args.seed}) -> {relative_to_root(out)}"
     )
+    return 0
+
+
+def _peterborough_only(args: argparse.Namespace) -> None:
+    """The 2009-14 story is our CSV layout only: census schemas start in 2017."""
+    if args.format != "csv":
+        raise UsageError(
+            f"--format {args.format} needs --story recent: the peterborough story (2009-14) "
+            "is written as our CSV layout only, since the CIN census schemas start in 2017 "
+            "and its records carry no referrals, enquiries or plans"
+        )
+    for option, value in (("--children", args.children), ("--la-code", args.la_code)):
+        if value is not None:
+            raise UsageError(f"{option} goes with --story recent, not peterborough")
+
+
+def _recent(args: argparse.Namespace) -> int:
+    """Write the recent story in the format asked for."""
+    if args.rows is not None:
+        raise UsageError("--rows goes with --story peterborough; use --children for recent")
+    if args.la_code is not None and args.format != "cin-census":
+        raise UsageError("--la-code goes with --format cin-census")
+    children = synth_recent.DEFAULT_CHILDREN if args.children is None else args.children
+    if children < 50:
+        raise UsageError(f"--children must be at least 50, not {children}")
+    la_code = synth_formats.DEFAULT_LA_CODE if args.la_code is None else args.la_code
+    if not re.fullmatch(r"\d{3}", la_code):
+        raise UsageError(f"--la-code must be three digits (the DfE's old LA code), not {la_code}")
+    out = resolve(args.out)
+    records = synth_recent.generate(args.seed, children)
+    said = synth_formats.write(records, args.format, out, la_code)
+    print(f"wrote {said} (synthetic, recent, seed {args.seed}) -> {relative_to_root(out)}")
     return 0
 
 
