@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             rejects = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
             _set_aside(args, rejects_dir, f.name, rejects, len(f.rejects), f.read, f.unit)
         known = population.names_and_populations(resolve(args.dfe))
-        authority = _authority(args, records, known)
+        authority = population.authority_for(records.la_code, args.authority, known)
         table = _own_table(records, authority, known, timescales["single"], first, last)
         inputs = _record_inputs(records, args, rejects_dir)
         about = {
@@ -205,28 +205,6 @@ def _read_records(args: argparse.Namespace) -> CaseRecords:
     from analysis.cases.cin_census import read_cin_census
 
     return read_cin_census([resolve(p) for p in args.cin_census], quarantine=args.quarantine)
-
-
-def _authority(
-    args: argparse.Namespace, records: CaseRecords, known: Published
-) -> areas.Authority | None:
-    """The authority the records belong to: the census header's code, or --authority."""
-    everyone = areas.authorities(known)
-    named = areas.find(args.authority, everyone) if args.authority else None
-    if records.la_code is None:
-        return named
-    own = everyone.get(records.la_code)
-    if own is None:
-        raise UsageError(
-            f"the census return's LA code {records.la_code} is not an English local authority "
-            "in the DfE's table B1"
-        )
-    if named is not None and named.code != own.code:
-        raise UsageError(
-            f"--authority names {named.name} ({named.code}) but the census return is "
-            f"{own.name}'s ({own.code})"
-        )
-    return own
 
 
 def _own_table(

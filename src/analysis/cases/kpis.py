@@ -472,6 +472,11 @@ def _rows(
     return frame[np.isfinite(values)]
 
 
+def empty() -> pd.DataFrame:
+    """A KPI table with no rows, in the columns `monthly` and `census_years` give."""
+    return _frame([])
+
+
 def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if not p.empty]
     if not parts:

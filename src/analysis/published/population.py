@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.errors import DataError
+from analysis.errors import DataError, UsageError
 from analysis.published import areas
 from analysis.published.read import Published, read_ees, split_value
 from analysis.published.schema import CHILDREN_0_TO_17, FILES, LOCAL_AUTHORITY
@@ -47,3 +47,29 @@ def children(published: Published, authority: areas.Authority) -> dict[int, tupl
         ref = f"{spec.name}:{row['_line']} population_estimate (mid-year {year})"
         found[year] = (int(people), spec.publication, ref)
     return found
+
+
+def authority_for(
+    la_code: str | None, given: str | None, known: Published
+) -> areas.Authority | None:
+    """The authority records belong to: their own LA code (a census header's) or the one named.
+
+    A census return names its authority; an Annex A workbook does not, so the person names it
+    (`given`, a name or code). Both given and disagreeing is an error; neither gives None.
+    """
+    everyone = areas.authorities(known)
+    named = areas.find(given, everyone) if given else None
+    if la_code is None:
+        return named
+    own = everyone.get(la_code)
+    if own is None:
+        raise UsageError(
+            f"the census return's LA code {la_code} is not an English local authority in the "
+            f"DfE's table B1 ({FILES['b1'].name})"
+        )
+    if named is not None and named.code != own.code:
+        raise UsageError(
+            f"--authority names {named.name} ({named.code}) but the census return is "
+            f"{own.name}'s ({own.code})"
+        )
+    return own
