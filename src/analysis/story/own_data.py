@@ -362,3 +362,8 @@ def show_own_panels(page: CasePage | OwnPage, figures_dir: str) -> None:
             "required are left out."
         )
     )
+
+
+def who(page: CasePage | OwnPage, authority: str) -> str:
+    """The authority the page's words name: the files' own, else the notebook's parameter."""
+    return page.name if isinstance(page, OwnPage) else authority
