@@ -109,10 +109,18 @@ def _input_paths(
     paths = [config.resolve(s) for s in sources] + list(notebooks)
     for values in effective.values():
         for name, value in values.items():
-            is_path = name.endswith(("_path", "_dir")) and name not in RUNNER_PARAMETERS
-            if is_path and isinstance(value, str) and value:
-                paths.append(config.resolve(value))
+            is_path = name.endswith(("_path", "_dir")) or name in FILE_PARAMETERS
+            if not is_path or name in RUNNER_PARAMETERS:
+                continue
+            # A list of files (several census returns) is as much an input as one file.
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item:
+                    paths.append(config.resolve(item))
     return paths
+
+
+# Parameters naming input files whose names do not end in _path or _dir: page 04's own files.
+FILE_PARAMETERS = frozenset({"annex_a", "cin_census"})
 
 
 @dataclass(frozen=True)
