@@ -103,3 +103,11 @@ def test_the_report_hashes_the_raw_inputs_behind_each_notebook():
     assert (stages, sources) == ([], [])
     inputs = tasks._input_paths(sources, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
     assert inputs == [caseloads, config.ROOT / "x.csv"]
+
+
+def test_an_authoritys_own_files_given_to_page_04_are_hashed_inputs():
+    # Otherwise a workbook replaced under the same name would leave a stale page in the cache.
+    page = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
+    given = {"annex_a": "a.xlsx", "cin_census": ["c2023.xml", "c2024.xml"], "authority": "x"}
+    inputs = tasks._input_paths([], [page], {page: given})
+    assert inputs == [page, *(config.ROOT / n for n in ("a.xlsx", "c2023.xml", "c2024.xml"))]

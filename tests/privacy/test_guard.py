@@ -242,6 +242,12 @@ def test_html_page_with_child_id_column_is_caught(tmp_path: Path) -> None:
         "Post code",
         "DOB",
         "first name",
+        # Annex A and CIN census columns
+        "Child Unique ID",
+        "LAchildID",
+        "Allocated Worker",
+        "Allocated Social Worker",
+        "Date of Birth",
     ],
 )
 def test_personal_headers_are_recognised(header: str) -> None:
@@ -261,6 +267,8 @@ def test_personal_headers_are_recognised(header: str) -> None:
         "value",
         "assessments",
         "plan_count",
+        "Allocated Team",
+        "workers",
     ],
 )
 def test_aggregate_headers_are_not_flagged(header: str) -> None:

@@ -73,3 +73,15 @@ def test_the_cabinet_report_section_and_its_heading_are_drawn_for_peterborough_a
     assert "else:" not in cell.source  # other authorities get no stub line either
     shown = [o.get("data", {}).get("text/markdown", "") for o in cell.outputs]
     assert "## Peterborough after the cabinet report" in shown
+
+
+def test_page_04_given_an_authoritys_own_files_is_that_authoritys_page() -> None:
+    # Its data are then the workbook's, not Peterborough's extract; pages 01 to 03 (Peterborough's
+    # own documents) are still left out.
+    layout = folders.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    every = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    given = {"annex_a": "data/restricted/hartlepool.xlsx", "authority": "Hartlepool"}
+    assert runner.honest_notebooks(layout, every, "Hartlepool", given) == [
+        config.NOTEBOOKS / "04_case_level_kpis.ipynb",
+        config.NOTEBOOKS / "05_benchmark.ipynb",
+    ]

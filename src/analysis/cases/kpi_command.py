@@ -1,4 +1,10 @@
-"""`analysis kpis`: read a case-level extract, compute the monthly KPIs, write metrics.csv."""
+"""`analysis kpis`: read an authority's case records, compute the monthly KPIs, write metrics.csv.
+
+Three kinds of input, one a run: our CSV layout (`--cases DIR`), an Ofsted Annex A workbook
+(`--annex-a FILE.xlsx`) or DfE children in need census returns (`--cin-census FILE.xml ...`).
+Census returns also give census-year figures, with rates per 10,000 children worked out from
+the ONS populations in data/raw/dfe as `analysis benchmark` works out the DfE's.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,16 @@ import pandas as pd
 
 from analysis import config, pipeline
 from analysis.atomic import write_text
+from analysis.cases import kpis
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
+from analysis.cases.records import CaseRecords
 from analysis.config import relative_to_root, resolve
 from analysis.errors import UsageError
 from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
+from analysis.published import areas, population
+from analysis.published.read import Published
 
 RUN_FILE = "kpis_run.json"  # what went in: files, hashes, rows used and quarantined
 NOT_FOR_PUBLICATION = (
@@ -28,8 +38,30 @@ NOT_FOR_PUBLICATION = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `analysis kpis`."""
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument(
+        "--cases", metavar="DIR", help="folder with assessments.csv and cin_episodes.csv"
+    )
+    given.add_argument(
+        "--annex-a", metavar="FILE.xlsx", help="an Ofsted Annex A workbook (lists 3 to 7 are read)"
+    )
+    given.add_argument(
+        "--cin-census",
+        metavar="FILE.xml",
+        action="append",
+        help="a DfE children in need census return; repeat for several years",
+    )
     parser.add_argument(
-        "--cases", required=True, help="folder with assessments.csv and cin_episodes.csv"
+        "--authority",
+        metavar="NAME_OR_CODE",
+        help="the authority an Annex A workbook belongs to (it names none); a census return "
+        "names its own",
+    )
+    parser.add_argument(
+        "--dfe",
+        default=relative_to_root(config.DATA_RAW / "dfe"),
+        metavar="DIR",
+        help="the DfE files, for ONS populations and authority names (default %(default)s)",
     )
     parser.add_argument(
         "--out", required=True, help="folder for metrics.csv (relative to the project)"
@@ -75,8 +107,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the extract, compute the monthly KPIs and write OUT/metrics.csv."""
-    cases, out = resolve(args.cases), resolve(args.out)
+    """Read the case records, compute the monthly KPIs and write OUT/metrics.csv."""
+    out = resolve(args.out)
     if (args.threshold is not None or args.protect_differences) and not args.publish:
         raise UsageError("--threshold and --protect-differences only apply with --publish")
     threshold = disclosure.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
@@ -90,28 +122,50 @@ def run(args: argparse.Namespace) -> int:
         last = np.datetime64(args.last, "M") if args.last else None
     except ValueError as exc:
         raise UsageError(f"--from/--to must be months like 2012-04 ({exc})") from None
+    if args.authority and args.cases:
+        raise UsageError("--authority goes with --annex-a or --cin-census, not --cases")
 
     rejects_dir = restricted_folder(args.rejects, out)
-
-    extract = read_extract(cases, quarantine=args.quarantine)
-    for table in extract.files:
-        rejects = rejects_dir / f"{Path(table.name).stem}.rejects.csv"
-        if args.quarantine:
-            write_text(rejects, rejects_text(table))
-            print(
-                f"{table.name}: {len(table.rejects)} of {table.rows_read} rows quarantined "
-                f"-> {relative_to_root(rejects)} (record-level: restricted, never publish)"
+    if args.cases:
+        extract = read_extract(resolve(args.cases), quarantine=args.quarantine)
+        for table in extract.files:
+            _set_aside(
+                args,
+                rejects_dir,
+                table.name,
+                rejects_text(table),
+                len(table.rejects),
+                table.rows_read,
+                "rows",
             )
-        else:
-            # A rejects file left by an earlier run would describe other input.
-            rejects.unlink(missing_ok=True)
-    table = compute(extract, timescales=timescales, first=first, last=last)
+        table = compute(extract, timescales=timescales, first=first, last=last)
+        inputs = _extract_inputs(extract, args, rejects_dir)
+        about = {"input": "csv"}
+    else:
+        records = _read_records(args)
+        for f in records.files:
+            rejects = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
+            _set_aside(args, rejects_dir, f.name, rejects, len(f.rejects), f.read, f.unit)
+        known = population.names_and_populations(resolve(args.dfe))
+        authority = population.authority_for(records.la_code, args.authority, known)
+        table = _own_table(records, authority, known, timescales["single"], first, last)
+        inputs = _record_inputs(records, args, rejects_dir)
+        about = {
+            "input": records.kind,
+            "authority": None
+            if authority is None
+            else {"name": authority.name, "code": authority.code},
+            "authority_note": None if authority is not None else AUTHORITY_UNKNOWN,
+            "census_reference_dates": sorted(
+                f.reference_date.isoformat() for f in records.files if f.reference_date
+            ),
+        }
     if args.publish:
         table = disclosure.suppress(
             table, threshold=threshold, complements=args.protect_differences
         )
     tidy.write(table, out / "metrics.csv")
-    record = run_record(extract, args, timescales, threshold, table, rejects_dir)
+    record = run_record(inputs, about, args, timescales, threshold, table)
     write_text(out / RUN_FILE, record)
     suppressed = int((table["qualifier"] == tidy.SUPPRESSED).sum())
     note = f", {suppressed} suppressed (threshold {threshold})" if args.publish else ""
@@ -119,6 +173,60 @@ def run(args: argparse.Namespace) -> int:
     if not args.publish:
         print(f"{relative_to_root(out / 'metrics.csv')}: {NOT_FOR_PUBLICATION}")
     return 0
+
+
+AUTHORITY_UNKNOWN = (
+    "the authority is not known: an Annex A workbook names none; give --authority to name it"
+)
+
+
+def _set_aside(
+    args: argparse.Namespace, folder: Path, name: str, text: str, count: int, read: int, unit: str
+) -> None:
+    """Write a file's quarantined records to the restricted folder, or clear an old one."""
+    rejects = folder / f"{Path(name).stem}.rejects.csv"
+    if args.quarantine:
+        write_text(rejects, text)
+        print(
+            f"{name}: {count} of {read} {unit} quarantined -> {relative_to_root(rejects)} "
+            "(record-level: restricted, never publish)"
+        )
+    else:
+        # A rejects file left by an earlier run would describe other input.
+        rejects.unlink(missing_ok=True)
+
+
+def _read_records(args: argparse.Namespace) -> CaseRecords:
+    """The Annex A workbook or the census returns, read and checked (DataError if bad)."""
+    if args.annex_a:
+        from analysis.cases.annex_a import read_annex_a
+
+        return read_annex_a(resolve(args.annex_a), quarantine=args.quarantine)
+    from analysis.cases.cin_census import read_cin_census
+
+    return read_cin_census([resolve(p) for p in args.cin_census], quarantine=args.quarantine)
+
+
+def _own_table(
+    records: CaseRecords,
+    authority: areas.Authority | None,
+    known: Published,
+    single_days: int,
+    first: np.datetime64 | None,
+    last: np.datetime64 | None,
+) -> pd.DataFrame:
+    """Monthly rows, and census-year rows for census returns (with rates where populations are)."""
+    monthly = kpis.monthly(records, first=first, last=last, timescale=single_days)
+    if records.kind != "cin-census":
+        return monthly
+    people = {}
+    if authority is not None:
+        people = {
+            year: kpis.Population(count, source, ref)
+            for year, (count, source, ref) in population.children(known, authority).items()
+        }
+    yearly = kpis.census_years(records, people, timescale=single_days)
+    return pd.concat([monthly, yearly], ignore_index=True)
 
 
 def restricted_folder(given: str | None, out: Path) -> Path:
@@ -141,35 +249,60 @@ def restricted_folder(given: str | None, out: Path) -> Path:
     return folder
 
 
+def _extract_inputs(extract: Extract, args: argparse.Namespace, folder: Path) -> list[dict]:
+    return [
+        {
+            "file": t.name,
+            "sha256": t.sha256,
+            "rows_read": t.rows_read,
+            "rows_used": len(t.rows),
+            "rows_quarantined": len(t.rejects),
+            "rejects_file": (
+                relative_to_root(folder / f"{Path(t.name).stem}.rejects.csv")
+                if args.quarantine
+                else None
+            ),
+        }
+        for t in extract.files
+    ]
+
+
+def _record_inputs(records: CaseRecords, args: argparse.Namespace, folder: Path) -> list[dict]:
+    return [
+        {
+            "file": f.name,
+            "sha256": f.sha256,
+            f"{f.unit}_read": f.read,
+            f"{f.unit}_used": f.used,
+            f"{f.unit}_quarantined": len(f.rejects),
+            "reference_date": f.reference_date.isoformat() if f.reference_date else None,
+            "la_code": f.la_code,
+            "rejects_file": (
+                relative_to_root(folder / f"{Path(f.name).stem}.rejects.csv")
+                if args.quarantine
+                else None
+            ),
+        }
+        for f in records.files
+    ]
+
+
 def run_record(
-    extract: Extract,
+    inputs: list[dict],
+    about: dict,
     args: argparse.Namespace,
     timescales: Mapping[str, int],
     threshold: int,
     table: pd.DataFrame,
-    rejects_dir: Path,
 ) -> str:
-    """A JSON note of what went into metrics.csv, so quarantined rows are never invisible.
+    """A JSON note of what went into metrics.csv, so quarantined records are never invisible.
 
     It also says what each metric written means under the timescales used: a run with
     --initial-days 12 labels its initial assessment metrics "within 12 working days".
     """
     record = {
-        "extracts": [
-            {
-                "file": t.name,
-                "sha256": t.sha256,
-                "rows_read": t.rows_read,
-                "rows_used": len(t.rows),
-                "rows_quarantined": len(t.rejects),
-                "rejects_file": (
-                    relative_to_root(rejects_dir / f"{Path(t.name).stem}.rejects.csv")
-                    if args.quarantine
-                    else None
-                ),
-            }
-            for t in extract.files
-        ],
+        **about,
+        "extracts": inputs,
         "timescales_working_days": dict(timescales),
         "metrics": {
             m: {"label": metric.label, "definition": metric.definition}

@@ -34,11 +34,15 @@ _PEOPLE = (
 _ID_HEADER = re.compile(
     rf"^({_PEOPLE})_?(id|ids|identifier|number|no|num|ref|reference|key|code)$"
     r"|^(upn|uln|nhs|nhs_?(number|no|num|id)|chi_?(number|no)?|ni_?(number|no)|nino"
-    r"|national_?insurance(_?number)?|lcs_?id|mosaic_?id|la_?child_?id)$"
+    r"|national_?insurance(_?number)?|lcs_?id|mosaic_?id|la_?child_?id"
+    # Annex A's "Child Unique ID" and the census's "LAchildID"
+    r"|(child_?)?unique_?(id|identifier)|lachildid)$"
 )
 _NAME_HEADER = re.compile(
     r"^(name|names|first_?names?|fore_?names?|given_?names?|middle_?names?|sur_?name|last_?name"
-    rf"|family_?name|full_?name|preferred_?name|known_?as|({_PEOPLE})_?(full_?)?names?)$"
+    rf"|family_?name|full_?name|preferred_?name|known_?as|({_PEOPLE})_?(full_?)?names?"
+    # Annex A's "Allocated Worker" (and "Allocated Social Worker") holds a worker's name.
+    r"|(allocated_?|named_?|key_?)(social_?)?worker)$"
 )
 _DOB_HEADER = re.compile(r"^(dob|d_o_b|date_?of_?birth|birth_?date|birthdate|date_?born|born)$")
 _POSTCODE_HEADER = re.compile(

@@ -38,9 +38,11 @@ from analysis.report.safety import (
     swap_in,
 )
 from analysis.report.tasks import (
+    FILE_PARAMETERS,
     _input_paths,
     kernel_pool,
     make_tasks,
+    own_files_given,
     plan,
     prestart_kernels,
     run_stages,
@@ -159,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         notebooks = [pack_notebook(layout, notebooks)]
         pack = pack_authorities(args.authorities, args.region, given.get("dfe_dir"))
     else:
-        notebooks = honest_notebooks(layout, notebooks, given.get("authority"))
+        notebooks = honest_notebooks(layout, notebooks, given.get("authority"), given)
     try:
         with run_lock(layout.lock):
             return build(
@@ -196,20 +198,30 @@ def select_notebooks(folder: Path, names: Sequence[str]) -> list[Path]:
     return sorted({by_name[n] for n in names})
 
 
-def honest_notebooks(layout: Layout, notebooks: list[Path], authority: Any) -> list[Path]:
+def honest_notebooks(
+    layout: Layout, notebooks: list[Path], authority: Any, given: Mapping[str, Any] | None = None
+) -> list[Path]:
     """The notebooks that can truly be about `authority`; the others are left out, and said so.
 
     A notebook whose data are one authority's own (pipeline.yaml names it) never shows them
-    under another's name. If none is left, nothing runs: exit status 2, nothing written.
+    under another's name, unless it reads the authority's own files it is given instead
+    (`-p annex_a FILE`): then its data are that authority's. If none is left, nothing runs:
+    exit status 2, nothing written.
     """
     if authority is None:
         return notebooks
+    own_files = own_files_given(given or {})
     declared = pipeline.load(layout.pipeline)
     keep, left_out = [], []
     for path in notebooks:
         stage = declared.notebook_stage(path)
         owner = stage.authority if stage is not None else None
-        if owner is None or owner.casefold() == str(authority).strip().casefold():
+        reads_own_files = own_files and bool(FILE_PARAMETERS & set(notebook_parameters(path)))
+        if (
+            owner is None
+            or owner.casefold() == str(authority).strip().casefold()
+            or reads_own_files
+        ):
             keep.append(path)
         else:
             left_out.append(f"{path.stem} (its data are {owner}'s own)")

@@ -91,13 +91,14 @@ def plan(
 ) -> tuple[list[pipeline.Stage], list[str]]:
     """The command stages the notebooks need run first, and the raw inputs behind them.
 
-    A need whose parameter the user set is not the pipeline's to make: its stage is left out.
+    A need whose parameter the user set is not the pipeline's to make: its stage is left out,
+    and so are all of a notebook's needs when it is given an authority's own files instead.
     """
     declared = pipeline.load(layout.pipeline)
     needed: list[str] = []
     for path in notebooks:
         stage = declared.notebook_stage(path)
-        if stage is not None:
+        if stage is not None and not own_files_given(per_notebook[path]):
             needed += [p for name, p in stage.needs if name not in per_notebook[path]]
     return declared.stages_for(needed), declared.source_inputs(needed)
 
@@ -109,10 +110,23 @@ def _input_paths(
     paths = [config.resolve(s) for s in sources] + list(notebooks)
     for values in effective.values():
         for name, value in values.items():
-            is_path = name.endswith(("_path", "_dir")) and name not in RUNNER_PARAMETERS
-            if is_path and isinstance(value, str) and value:
-                paths.append(config.resolve(value))
+            is_path = name.endswith(("_path", "_dir")) or name in FILE_PARAMETERS
+            if not is_path or name in RUNNER_PARAMETERS:
+                continue
+            # A list of files (several census returns) is as much an input as one file.
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item:
+                    paths.append(config.resolve(item))
     return paths
+
+
+# Parameters naming input files whose names do not end in _path or _dir: page 04's own files.
+FILE_PARAMETERS = frozenset({"annex_a", "cin_census"})
+
+
+def own_files_given(values: Mapping[str, Any]) -> bool:
+    """True when a notebook is given an authority's own files (an Annex A workbook, returns)."""
+    return any(values.get(name) not in (None, "", []) for name in FILE_PARAMETERS)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,369 @@
+"""Page 04 for an authority's own files: Annex A workbooks and CIN census returns.
+
+The page reads the files, counts the KPIs (analysis.cases.kpis), suppresses small counts and
+says plainly what it read: the kind of input, its files and their SHA-256, the months covered
+and the authority. From census returns it also sets the authority's own census-year figures
+beside what the DfE published for it in earlier years, England, its region and the median of
+its statistical neighbours, stating that its own figures are unpublished management
+information. Our CSV layout is read as before (analysis.story.case_kpis).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.cases import kpis
+from analysis.cases.records import CaseRecords
+from analysis.config import resolve
+from analysis.metrics import catalogue, tidy
+from analysis.privacy import disclosure
+from analysis.published import areas, population
+from analysis.published.benchmark import benchmark
+from analysis.published.read import read_published
+from analysis.story import case_kpis
+from analysis.story.case_kpis import CasePage, with_numerators
+from analysis.story.formatting import fmt_value, suppressed_text
+
+KINDS = {
+    "annex-a": "an Ofsted Annex A workbook",
+    "cin-census": "children in need census returns",
+}
+NOT_PUBLISHED = (
+    "These are the authority's own figures, counted from its records: unpublished management "
+    "information, not official statistics. The DfE's published figures may differ, as the DfE "
+    "cleans and checks returns before publishing."
+)
+# Census-year measures set beside the DfE's, in the order the benchmark page shows them.
+COMPARED = ("cin_rate_per_10k", "referral_rate_per_10k", "rereferral_pct", "cpp_rate_per_10k")
+EARLIER_YEARS = 3  # published years shown before the authority's own first census year
+
+
+@dataclass
+class OwnPage:
+    """What page 04 shows of an authority's own files."""
+
+    kind: str
+    records: CaseRecords
+    authority: areas.Authority | None
+    monthly: pd.DataFrame  # every month, disclosure control applied
+    yearly: pd.DataFrame  # census years (census returns only), disclosure control applied
+    benchmark: pd.DataFrame | None  # the DfE's published figures for the authority, if known
+    threshold: int
+    synthetic: bool = False
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The months charted: all of them."""
+        return self.monthly
+
+    @property
+    def name(self) -> str:
+        """The authority's name, or what the page calls it when no one named it."""
+        return self.authority.name if self.authority else "the authority (not named)"
+
+    @property
+    def label(self) -> str:
+        """The data as chart subtitles name them."""
+        first, last = _months(self.monthly)
+        span = first if first == last else f"{first} to {last}"
+        return f"{self.name}'s own records ({KINDS[self.kind].split(' ', 1)[1]}), {span}"
+
+
+def load(
+    extract_dir: str | Path = "",
+    annex_a: str | Path = "",
+    cin_census: Sequence[str | Path] = (),
+    authority: str = "",
+    dfe_dir: str | Path = "data/raw/dfe",
+    threshold: int | None = None,
+    timescales: Mapping[str, int | None] | None = None,
+    quarantine: bool = False,
+) -> CasePage | OwnPage:
+    """Page 04's data from exactly one kind of input: a CSV extract folder, a workbook or returns.
+
+    Paths are relative to the project root, as every notebook parameter is.
+    """
+    given = [bool(str(annex_a or "")), bool(list(cin_census or [])), bool(str(extract_dir or ""))]
+    if sum(given) != 1:
+        raise ValueError(
+            "give exactly one input: annex_a (a workbook), cin_census (a list of returns) or "
+            "extract_dir (a folder in our CSV layout)"
+        )
+    if given[2]:
+        return case_kpis.load(extract_dir, threshold, timescales, quarantine)
+    threshold = threshold or disclosure.DEFAULT_THRESHOLD
+    if annex_a:
+        from analysis.cases.annex_a import read_annex_a
+
+        records = read_annex_a(resolve(annex_a), quarantine=quarantine)
+    else:
+        from analysis.cases.cin_census import read_cin_census
+
+        records = read_cin_census([resolve(p) for p in cin_census], quarantine=quarantine)
+    known = population.names_and_populations(resolve(dfe_dir))
+    found = population.authority_for(records.la_code, authority or None, known)
+    days = (timescales or {}).get("single") or None
+    monthly = kpis.monthly(records, timescale=days)
+    yearly = kpis.empty()
+    published = None
+    if records.kind == "cin-census":
+        people = {}
+        if found is not None:
+            people = {
+                y: kpis.Population(n, src, ref)
+                for y, (n, src, ref) in population.children(known, found).items()
+            }
+        yearly = kpis.census_years(records, people, timescale=days)
+        if found is not None:
+            published = benchmark(read_published(resolve(dfe_dir)), found)
+    return OwnPage(
+        kind=records.kind,
+        records=records,
+        authority=found,
+        monthly=_suppressed(monthly, threshold),
+        yearly=_suppressed(yearly, threshold),
+        benchmark=published,
+        threshold=threshold,
+    )
+
+
+def _suppressed(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    if table.empty:
+        return table.drop(columns="numerator", errors="ignore")
+    out = disclosure.suppress(table, threshold).drop(columns="numerator")
+    return with_numerators(out, threshold)
+
+
+def _months(table: pd.DataFrame) -> tuple[str, str]:
+    months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
+    if months.size == 0:
+        return "no month", "no month"
+    names = kpis.month_labels(np.array([months.min(), months.max()], dtype="datetime64[M]"))
+    return names[0], names[1]
+
+
+def describe(page: CasePage | OwnPage) -> str:
+    """What the data are: the kind of input, its files and hashes, its months and authority."""
+    if isinstance(page, CasePage):
+        return case_kpis.describe(page)
+    first, last = _months(page.monthly)
+    files = []
+    for f in page.records.files:
+        aside = f", {len(f.rejects):,} set aside as breaking a rule" if len(f.rejects) else ""
+        year = f", census year to {f.reference_date:%-d %B %Y}" if f.reference_date else ""
+        files.append(
+            f"{f.name} ({f.read:,} {f.unit} read, {f.used:,} used{aside}{year}; SHA-256 {f.sha256})"
+        )
+    who = (
+        f"{page.authority.name} (LA code {page.authority.code})"
+        if page.authority
+        else "an authority that is not known: an Annex A workbook names none, and no authority "
+        "was given (the authority parameter, or --authority on the command line)"
+    )
+    return (
+        f"The figures are counted from {KINDS[page.kind]} for {who}: {'; '.join(files)}. "
+        f"They cover {first} to {last}. {NOT_PUBLISHED} Only aggregate counts are shown; "
+        f"counts from 1 to {page.threshold} are suppressed before anything is shown."
+    )
+
+
+def limits(page: CasePage | OwnPage) -> str:
+    """What the input cannot see, said where it matters (re-referrals before the files)."""
+    if not isinstance(page, OwnPage):
+        return ""
+    if page.kind == "cin-census":
+        return (
+            "Re-referrals are counted from the referrals in the returns given: a return lists "
+            "the episodes open at some time in its year, so a referral whose episode closed "
+            "before the first return's year began is not seen, and a re-referral early in the "
+            "first year may be missed. Give every year's return you hold."
+        )
+    return (
+        "Re-referrals are counted from List 3, which usually covers only the six months before "
+        "the workbook's date: a re-referral whose earlier referral is older than that is not "
+        "seen. Annex A names no teams for the census; caseloads come from List 6's allocated "
+        "team and worker, and no worker is ever named here."
+    )
+
+
+def census_comparison(page: CasePage | OwnPage) -> pd.DataFrame:
+    """The authority's own census years beside the DfE's published figures, measure by year.
+
+    One row a measure and year: the own figure (unpublished) where the returns cover the year,
+    and the DfE's published figures for the authority, its region, England and its neighbours'
+    median where the DfE has published that year.
+    """
+    if not isinstance(page, OwnPage) or page.yearly.empty:
+        return pd.DataFrame()
+    own_years = sorted({int(d.year) for d in page.yearly["period_end"]})
+    published = page.benchmark if page.benchmark is not None else pd.DataFrame()
+    region = "Region"
+    if not published.empty and (published["area_type"] == "region").any():
+        region = str(published.loc[published["area_type"] == "region", "area_name"].iloc[0])
+    rows = []
+    for metric in COMPARED:
+        unit = catalogue.get(metric).unit
+        own = page.yearly[page.yearly["metric"] == metric]
+        years = set(own_years)
+        if not published.empty:
+            mine = published[(published["metric"] == metric)]
+            years |= {int(y) for y in mine["time_period"] if int(y) >= own_years[0] - EARLIER_YEARS}
+        for year in sorted(years):
+            own_row = own[own["period_end"].dt.year == year]
+            rows.append(
+                {
+                    "Measure": catalogue.get(metric).label,
+                    "Year to 31 March": str(year),
+                    "Own records (unpublished)": _own_cell(own_row, unit, year in own_years),
+                    "DfE published": _published_cell(published, metric, "authority", year, unit),
+                    region: _published_cell(published, metric, "region", year, unit),
+                    "England": _published_cell(published, metric, "england", year, unit),
+                    "Neighbours' median": _published_cell(
+                        published, metric, "neighbours_median", year, unit
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _own_cell(rows: pd.DataFrame, unit: str, covered: bool) -> str:
+    if rows.empty:
+        return "no population to divide by" if covered else ""
+    row = rows.iloc[0]
+    if row["qualifier"] == tidy.SUPPRESSED:
+        return suppressed_text(row.get(tidy.THRESHOLD))
+    return fmt_value(row["value"], unit)
+
+
+def _published_cell(table: pd.DataFrame, metric: str, area: str, year: int, unit: str) -> str:
+    if table.empty:
+        return ""
+    rows = table[
+        (table["metric"] == metric)
+        & (table["area_type"] == area)
+        & (table["time_period"].astype(int) == year)
+    ]
+    if rows.empty:
+        return ""
+    row = rows.iloc[0]
+    symbol = row["symbol"] if isinstance(row["symbol"], str) else ""
+    if pd.isna(row["value"]):
+        return symbol or "not published"
+    return fmt_value(row["value"], unit)
+
+
+def comparison_html(frame: pd.DataFrame, page: OwnPage) -> str:
+    """The comparison as an accessible HTML table (cells escaped) with a caption saying what."""
+    caption = (
+        f"{page.name}'s own census-year figures (unpublished management information) beside "
+        "the DfE's published figures"
+    )
+    body = frame.to_html(index=False, border=0, escape=True, classes="chart-data")
+    head, rest = body.split(">", 1)
+    return f"{head}>\n  <caption>{html.escape(caption)}</caption>{rest}"
+
+
+def show_comparison(page: CasePage | OwnPage) -> None:
+    """Display the census-year comparison with its heading, or nothing for other inputs."""
+    from IPython.display import HTML, Markdown, display
+
+    from analysis.story.formatting import markdown
+
+    frame = census_comparison(page)
+    if frame.empty:
+        return
+    display(Markdown("## Census years beside the DfE's published figures"))
+    display(HTML(comparison_html(frame, page)))
+    display(markdown(NOT_PUBLISHED))
+
+
+def _last(rows: pd.DataFrame, metric: str) -> pd.Series | None:
+    mine = rows[(rows["metric"] == metric) & (rows["scope"] == "service")]
+    mine = mine.sort_values("period_start")
+    return None if mine.empty else mine.iloc[-1]
+
+
+def _said(row: pd.Series | None) -> str | None:
+    """A figure as a title can say it, or None when it is suppressed or missing."""
+    if row is None or row["qualifier"] == tidy.SUPPRESSED or pd.isna(row["value"]):
+        return None
+    return fmt_value(row["value"], row["unit"])
+
+
+def referrals_title(page: OwnPage) -> str:
+    """The latest month's referrals and the share that were re-referrals."""
+    count, share = _last(page.shown, "referrals_received"), _last(page.shown, "rereferrals_pct")
+    n, pct = _said(count), _said(share)
+    if count is None:
+        return "Referrals: none in these records"
+    if n and pct:
+        return f"{n} referrals in {count['period']}; {pct} were re-referrals"
+    if n:
+        return f"{n} referrals in {count['period']}"
+    return f"Referrals by month, to {count['period']}"
+
+
+def protection_title(page: OwnPage) -> str:
+    """Children on a plan at the latest month end, and the conferences' timeliness."""
+    plans, icpc = _last(page.shown, "children_on_cpp"), _last(page.shown, "icpcs_on_time_pct")
+    n, pct = _said(plans), _said(icpc)
+    if n and pct:
+        return f"{n} children on a plan; {pct} of ICPCs on time in {icpc['period']}"
+    if n:
+        return f"{n} children on a plan at the end of {plans['period']}"
+    return "Child protection by month"
+
+
+def show_own_panels(page: CasePage | OwnPage, figures_dir: str) -> None:
+    """Referrals and child protection charts for an authority's own files; nothing otherwise.
+
+    Our CSV layout holds only assessments and episodes, so its page has no such sections.
+    """
+    if not isinstance(page, OwnPage):
+        return
+    from IPython.display import Markdown, display
+
+    from analysis.story import case_titles
+    from analysis.story.formatting import markdown
+
+    display(Markdown("## Referrals and re-referrals within 12 months"))
+    referrals = case_kpis.panels(page.shown, "referrals_received", "rereferrals_pct")
+    case_kpis.show_panels(
+        referrals,
+        referrals_title(page),
+        "04_case_level_kpis-referrals",
+        figures_dir,
+        subtitle=case_titles.subtitle(page, referrals, "received in each month"),
+    )
+    display(markdown(limits(page)))
+    display(Markdown("## Child protection"))
+    protection = case_kpis.panels(
+        page.shown, "children_on_cpp", "s47_enquiries_started", "icpcs_on_time_pct"
+    )
+    case_kpis.show_panels(
+        protection,
+        protection_title(page),
+        "04_case_level_kpis-protection",
+        figures_dir,
+        subtitle=case_titles.subtitle(
+            page, protection, "plans at each month end; enquiries and conferences in each month"
+        ),
+    )
+    display(
+        markdown(
+            "A conference is on time when it is held within 15 working days after the section "
+            "47 enquiry's start (the strategy discussion); enquiries where a conference was not "
+            "required are left out."
+        )
+    )
+
+
+def who(page: CasePage | OwnPage, authority: str) -> str:
+    """The authority the page's words name: the files' own, else the notebook's parameter."""
+    return page.name if isinstance(page, OwnPage) else authority
