@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from analysis.cases.extract import MAX_LISTED
 from analysis.cases.records import COLUMNS, CaseRecords, SourceFile
@@ -250,7 +250,9 @@ def _match_sheets(file: str, names: list[str]) -> tuple[dict[int, str], list[Pro
     return {n: s[0] for n, s in found.items() if len(s) == 1}, problems
 
 
-def _read_list(file: str, sheet_name: str, sheet, spec: AnnexList):
+def _read_list(
+    file: str, sheet_name: str, sheet: CalamineSheet, spec: AnnexList
+) -> tuple[pd.DataFrame, list[Problem], pd.DataFrame, int] | Problem:
     """One list's rows as its records table, its cell problems, its rejects and rows read.
 
     A Problem alone when the sheet has no header row with every column the list needs.
@@ -307,13 +309,15 @@ def _read_list(file: str, sheet_name: str, sheet, spec: AnnexList):
             issues.append((int(i), k, EXPECTED[column.kind]))
     start_role, later = spec.order
     start = decoded[start_role]
+    roles = [c.role for c in spec.columns]
+    start_header = spec.columns[roles.index(start_role)].header
     for role in later:
         early = decoded[role] < start  # NaT compares False: a missing date is never early
-        k = next(k for k, c in enumerate(spec.columns) if c.role == role)
         for i in np.flatnonzero(early & ~blank):
             shown = pd.Timestamp(start[i]).strftime("%d/%m/%Y")
-            start_header = spec.columns[[c.role for c in spec.columns].index(start_role)].header
-            issues.append((int(i), k, f"a date on or after '{start_header}' ({shown})"))
+            issues.append(
+                (int(i), roles.index(role), f"a date on or after '{start_header}' ({shown})")
+            )
     issues.sort()
 
     problems = []
