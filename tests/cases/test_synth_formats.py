@@ -386,3 +386,57 @@ def test_kpis_from_the_csv_layout_equal_kpis_from_the_records(written, truth):
 def _figures(table: pd.DataFrame, metrics: list[str]) -> dict[tuple, float]:
     rows = table[table.metric.isin(metrics) & (table.period_end <= WINDOW_END)]
     return {(r.metric, r.scope, r.period): float(r.value) for r in rows.itertuples()}
+
+
+# --- read back with the package's readers ----------------------------------------------------
+
+# What each table's rows must agree on (source names the file, so it differs by design).
+COMPARED = {
+    "referrals": ("child_id", "referral_date", "nfa"),
+    "assessments": ("child_id", "start_date", "completed_date", "team", "worker_id"),
+    "episodes": ("child_id", "start_date", "end_date", "nfa", "team", "worker_id"),
+    "s47": ("child_id", "start_date", "icpc_date", "icpc_not_required"),
+    "cpp": ("child_id", "start_date", "end_date"),
+}
+WINDOW_MONTHS = (np.datetime64("2021-04"), np.datetime64("2024-03"))
+
+
+def _annex_a_view(truth) -> dict[str, pd.DataFrame]:
+    """The records an Annex A workbook holds: those touching April 2021 to March 2024."""
+    r, a, s, e, p = truth.referrals, truth.assessments, truth.s47, truth.episodes, truth.cpp
+    return {
+        "referrals": r[(r.referral_date >= WINDOW_START) & (r.referral_date <= WINDOW_END)],
+        "assessments": a[a.completed_date.isna() | (a.completed_date >= WINDOW_START)],
+        "s47": s[(s.start_date >= WINDOW_START) | (s.icpc_date >= WINDOW_START)],
+        "episodes": e[~e.nfa & (e.end_date.isna() | (e.end_date >= WINDOW_START))],
+        "cpp": p[p.end_date.isna() | (p.end_date >= WINDOW_START)],
+    }
+
+
+def _rows_of(table: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple]:
+    return _keys(*(table[c] for c in columns))
+
+
+def test_annex_a_reader_gives_back_the_records_the_workbook_holds(written, truth):
+    from analysis.cases.annex_a import read_annex_a
+
+    read = read_annex_a(written / "annex-a" / "annex_a_2024_03.xlsx")
+    assert read.kind == "annex-a" and read.la_code is None
+    assert [f.name for f in read.files] == ["annex_a_2024_03.xlsx"]
+    assert len(read.files[0].rejects) == 0
+    for name, expected in _annex_a_view(truth).items():
+        assert len(read.table(name)) == len(expected) > 0, name
+        assert _rows_of(read.table(name), COMPARED[name]) == _rows_of(expected, COMPARED[name]), (
+            name
+        )
+
+
+def test_kpis_from_the_workbook_equal_kpis_from_the_records(written, truth):
+    from analysis.cases.annex_a import read_annex_a
+
+    read = read_annex_a(written / "annex-a" / "annex_a_2024_03.xlsx")
+    from_book = kpis.monthly(read, *WINDOW_MONTHS)
+    from_records = kpis.monthly(truth, *WINDOW_MONTHS)
+    every = sorted(set(from_records.metric))
+    assert len(every) == 14  # every monthly metric, caseloads by team included
+    assert _figures(from_book, every) == _figures(from_records, every)
