@@ -261,9 +261,8 @@ def _parse(data: bytes, schemas: _Schemas) -> tuple[etree._Element | None, bool]
         return etree.fromstring(data, _parser(schema=schemas.whole)), True
     except etree.XMLSyntaxError:
         pass  # not valid, or not well formed: parse again without the schema to tell
-    parser = _parser(recover=True)
-    root = etree.fromstring(data, parser)
-    return (None if _errors(parser.error_log) else root), False
+    root, log = _recovered(data)
+    return (None if _errors(log) else root), False
 
 
 def _errors(log: etree._ListErrorLog) -> list[etree._LogEntry]:
@@ -272,15 +271,25 @@ def _errors(log: etree._ListErrorLog) -> list[etree._LogEntry]:
 
 def _syntax_problems(name: str, data: bytes) -> list[Problem]:
     """Every error libxml2 reports in a file that is not well formed (parsed in recover mode)."""
-    parser = _parser(recover=True)
-    root = etree.fromstring(data, parser)
+    if not data.strip():
+        return [Problem(name, None, None, None, "an XML document (the file is empty)")]
+    root, log = _recovered(data)
     problems = [
         Problem(name, entry.line or None, None, None, f"well-formed XML ({entry.message})")
-        for entry in _errors(parser.error_log)
+        for entry in _errors(log)
     ]
     if root is None and not problems:
-        problems = [Problem(name, None, None, None, "an XML document (the file is empty)")]
+        problems = [Problem(name, None, None, None, "an XML document")]
     return problems
+
+
+def _recovered(data: bytes) -> tuple[etree._Element | None, etree._ListErrorLog]:
+    """The document as libxml2 recovers it, and every error it reported on the way."""
+    parser = _parser(recover=True)
+    try:
+        return etree.fromstring(data, parser), parser.error_log
+    except etree.XMLSyntaxError as exc:  # nothing to recover (no root element at all)
+        return None, exc.error_log
 
 
 def _header(
@@ -511,7 +520,7 @@ def _read_children(
 
 
 def _odd_date(name: str, element: etree._Element, problems: list[Problem]) -> str:
-    """A date written with spaces or a time zone (xs:date allows both), or out of range."""
+    """A date written with a time zone after it (xs:date allows one), or out of range."""
     text = element.text.strip()[:10]
     if not FIRST_DATE <= text < END_DATE:
         problems.append(
