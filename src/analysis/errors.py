@@ -15,9 +15,15 @@ class Problem:
     column: str | None
     value: object
     expected: str
+    # A place a line number cannot name, such as a workbook's cell ("'List 4'!I7"); when
+    # given it is printed after the file name in place of the line.
+    where: str | None = None
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.where is not None:
+            where = f"{self.file}: {self.where}"
+        else:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.column is not None:
             parts.append(f"column '{self.column}'")
