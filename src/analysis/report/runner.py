@@ -24,8 +24,10 @@ from analysis.report.pack import (
     PACK_INTRO,
     PACK_TITLE,
     Progress,
+    any_authority_notebooks,
     pack_authorities,
     pack_notebook,
+    page_authority,
     slug,
 )
 from analysis.report.params import CliValue, check_parameters, load_params_file, notebook_parameters
@@ -159,6 +161,11 @@ def run(args: argparse.Namespace) -> int:
         notebooks = [pack_notebook(layout, notebooks)]
         pack = pack_authorities(args.authorities, args.region, given.get("dfe_dir"))
     else:
+        if isinstance(given.get("authority"), str) and any_authority_notebooks(layout, notebooks):
+            # The name as the DfE writes it: "-p authority hull" is the page a pack builds for
+            # "Kingston upon Hull, City of", and its own notebooks are kept for Peterborough.
+            found = page_authority(given["authority"], given.get("dfe_dir"))
+            given["authority"] = CliValue(found.name)
         notebooks = honest_notebooks(layout, notebooks, given.get("authority"))
     try:
         with run_lock(layout.lock):
