@@ -320,7 +320,8 @@ def benchmark(
 def _text(value: object, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return f"{int(value)}" if unit == "count" else f"{value:.1f}"
+    # A whole rate or percentage is written whole, as the DfE's files write it ("157").
+    return f"{int(value)}" if unit == "count" else f"{value:.1f}".removesuffix(".0")
 
 
 def _whole(value: object) -> str:
@@ -330,7 +331,7 @@ def _whole(value: object) -> str:
 
 
 def to_csv_text(table: pd.DataFrame) -> str:
-    """The table as CSV text: counts whole, rates and percentages to one decimal place."""
+    """The table as CSV text: counts whole, rates and percentages to one decimal place at most."""
     out = table.copy()
     out["value"] = [_text(v, u) for v, u in zip(out["value"], out["unit"], strict=True)]
     for col in ("neighbours_used", "rank", "ranked_of", "quartile"):
