@@ -70,18 +70,28 @@ def test_every_command_the_readme_shows_exists(command):
 
 
 def test_adding_next_months_figures_as_the_readme_says_leaves_the_notebooks_up_to_date(tmp_path):
-    # The README's steps, in a fresh clone's copy: add a row, make data, (make report), make
-    # notebooks. make test's notebooks-check must then pass. make report does not touch the
-    # committed notebooks, so it is left out here to keep the test quick.
+    # The README's steps, in a fresh clone's copy: add a source document's figures, make data,
+    # (make report), make notebooks. make test's notebooks-check must then pass. make report
+    # does not touch the committed notebooks, so it is left out here to keep the test quick.
     from file_trees import copy_project
+    from tidy_rows import RAW_FIGURES
 
     copy = tmp_path / "project"
     copy_project(copy)
-    # An invented next month, in the temporary copy only (never in the real data/raw).
-    raw = copy / "data" / "raw" / "cabinet_report_2012-07-10.csv"
-    citation = '"Peterborough City Council, Cabinet 10 July 2012, agenda item 10: Improving '
-    citation += "Children's Services Update\",para 4.7"
-    raw.write_text(raw.read_text() + f"open_cin_cases,service,end of May 2012,990,{citation}\n")
+    # The copy's figures are the fixture's, not data/raw's as an analyst has left it: the month
+    # added below must not collide with one the analyst has already added.
+    raw = copy / "data" / "raw"
+    for path in raw.glob("*.csv"):
+        path.unlink()
+    for path in RAW_FIGURES.glob("*.csv"):
+        (raw / path.name).write_bytes(path.read_bytes())
+    # An invented next month from an invented document, as a file of its own in the copy only
+    # (never in the real data/raw).
+    (raw / "invented_update_2012-06.csv").write_text(
+        "metric,scope,period,value,source,source_ref\n"
+        'open_cin_cases,service,end of May 2012,990,"An invented update, June 2012",para 1\n',
+        encoding="utf-8",
+    )
     before = (copy / "notebooks" / "02_cin_cases.ipynb").read_bytes()
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     env.pop(config.REPORTS_ENV, None)

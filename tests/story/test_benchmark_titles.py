@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from tidy_rows import RAW_FIGURES
 
-from analysis import config
 from analysis.charts import after_report
 from analysis.published.page import load_page
 from analysis.story import benchmark_titles, selection
@@ -34,7 +34,7 @@ def test_peterboroughs_titles(peterborough):
 def test_after_the_report_titles(peterborough, tmp_path):
     from analysis.metrics.clean import clean
 
-    clean(config.DATA_RAW, tmp_path)
+    clean(RAW_FIGURES, tmp_path)
     metrics = selection.load(tmp_path / "metrics.csv")
     census = after_report.report_vs_census_rows(metrics, peterborough.table)
     # 1,486 to 1,000 (a third down); the census 1,597 at 31 March 2013, 2,389 in 2025.
@@ -86,4 +86,3 @@ def test_a_headline_counts_only_years_with_a_figure():
     assert benchmark_titles.trend_title(page.table, "Hackney") == (
         "Hackney's CIN rate was above England's in 11 of 11 years with a figure"
     )
-
