@@ -14,7 +14,7 @@ from analysis import config, pipeline
 from analysis.atomic import write_text
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
-from analysis.config import relative_to_root, resolve
+from analysis.config import from_command_line, relative_to_root, resolve
 from analysis.errors import UsageError
 from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
@@ -29,10 +29,12 @@ NOT_FOR_PUBLICATION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `analysis kpis`."""
     parser.add_argument(
-        "--cases", required=True, help="folder with assessments.csv and cin_episodes.csv"
+        "--cases",
+        required=True,
+        help="folder with assessments.csv and cin_episodes.csv, from the current folder",
     )
     parser.add_argument(
-        "--out", required=True, help="folder for metrics.csv (relative to the project)"
+        "--out", required=True, help="folder for metrics.csv, from the current folder"
     )
     parser.add_argument(
         "--publish",
@@ -59,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rejects",
         default=None,
         metavar="REJECTS",
-        help="restricted folder for quarantined rows, never inside OUT or an aggregate output "
+        help="restricted folder for quarantined rows, from the current folder; never inside "
+        "OUT or an aggregate output "
         f"(default {relative_to_root(config.DATA_RESTRICTED / 'rejects')})",
     )
     parser.add_argument("--from", dest="first", help="first month, YYYY-MM (default: the data's)")
@@ -76,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the extract, compute the monthly KPIs and write OUT/metrics.csv."""
-    cases, out = resolve(args.cases), resolve(args.out)
+    cases, out = from_command_line(args.cases), from_command_line(args.out)
     if (args.threshold is not None or args.protect_differences) and not args.publish:
         raise UsageError("--threshold and --protect-differences only apply with --publish")
     threshold = disclosure.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
@@ -127,7 +130,7 @@ def restricted_folder(given: str | None, out: Path) -> Path:
     Rejected rows are records about children: whatever is published from OUT must not carry
     them along, so the folder is checked before anything is read or written.
     """
-    folder = resolve(given) if given else config.DATA_RESTRICTED / "rejects"
+    folder = from_command_line(given) if given else config.DATA_RESTRICTED / "rejects"
     published = [out, config.REPORTS] + [
         resolve(o.path) for o in pipeline.load().outputs(pipeline.AGGREGATE)
     ]

@@ -141,14 +141,25 @@ def clean(raw_dir: Path, out_dir: Path) -> pd.DataFrame:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `analysis clean`."""
-    parser.add_argument("--raw", type=Path, default=config.DATA_RAW, help="folder of raw CSVs")
-    parser.add_argument("--out", type=Path, default=config.DATA_PROCESSED, help="output folder")
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=config.DATA_RAW,
+        help="folder of raw CSVs, from the current folder (default: the project's data/raw)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=config.DATA_PROCESSED,
+        help="output folder, from the current folder (default: the project's data/processed)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `analysis clean`."""
-    table = clean(args.raw, args.out)
-    out = config.resolve(args.out) / "metrics.csv"
+    raw, out_dir = config.from_command_line(args.raw), config.from_command_line(args.out)
+    table = clean(raw, out_dir)
+    out = out_dir / "metrics.csv"
     metrics = table["metric"].nunique()
     print(f"wrote {config.relative_to_root(out)}: {len(table)} rows, {metrics} metrics")
     return 0

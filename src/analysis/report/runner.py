@@ -62,10 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="set a notebook parameter (repeatable); checked against each notebook's defaults",
+        help="set a notebook parameter (repeatable); checked against each notebook's defaults; "
+        "a path here starts from the project root",
     )
     parser.add_argument(
-        "--params-file", type=Path, help="YAML mapping of parameters (-p values win over it)"
+        "--params-file",
+        type=Path,
+        help="YAML mapping of parameters (-p values win over it), from the current folder; "
+        "paths in it start from the project root",
     )
     parser.add_argument(
         "--notebook",
@@ -79,13 +83,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--notebooks-dir",
         type=Path,
         default=config.NOTEBOOKS,
-        help="folder of notebooks to run (default: notebooks/)",
+        help="folder of notebooks to run, from the current folder (default: the project's "
+        "notebooks/)",
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=config.REPORTS,
-        help="reports folder (default: reports/); staging, lock and logs/ sit beside it",
+        help="reports folder, from the current folder (default: the project's reports/); "
+        "staging, lock and logs/ sit beside it",
     )
     parser.add_argument(
         "--authority",
@@ -146,9 +152,13 @@ def default_jobs() -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run `analysis report`."""
-    layout = Layout(out=config.resolve(args.out), notebooks_dir=config.resolve(args.notebooks_dir))
+    layout = Layout(
+        out=config.from_command_line(args.out),
+        notebooks_dir=config.from_command_line(args.notebooks_dir),
+    )
     notebooks = select_notebooks(layout.notebooks_dir, args.notebooks)
-    given: dict[str, Any] = load_params_file(args.params_file) if args.params_file else {}
+    params_file = config.from_command_line(args.params_file) if args.params_file else None
+    given: dict[str, Any] = load_params_file(params_file) if params_file else {}
     # -p values stay strings here; they are converted to each default's type when checked.
     given.update({name: CliValue(value) for name, value in args.parameters})
     for name in given:
