@@ -113,3 +113,18 @@ def test_adding_next_months_figures_as_the_readme_says_leaves_the_notebooks_up_t
     done = make("notebooks-check")
     assert done.returncode == 0, done.stderr
     assert "out of date: none" in done.stderr
+
+
+@pytest.mark.parametrize("readme", ["README.md", "data/raw/README.md"])
+def test_readmes_point_only_inside_the_repository(readme):
+    # A clone has nothing beside it: every path a README names in `code` is in the project
+    # (or is a pattern such as DIR/metrics.csv, or a folder the project writes), and none
+    # climbs out of it.
+    text = (config.ROOT / readme).read_text(encoding="utf-8")
+    spans = set(re.findall(r"`([^`\s]+)`", text))
+    assert not [s for s in spans if s.startswith(("../", "/")) or "/../" in s]
+    written = ("data/processed", "data/restricted", "reports", "logs", ".venv", ".report")
+    for span in spans:
+        looks_like_a_path = re.fullmatch(r"(data|src|tests|notebooks)/[\w./-]*", span)
+        if looks_like_a_path and not span.startswith(written):
+            assert (config.ROOT / span).exists(), f"{readme} names {span}, which is not there"

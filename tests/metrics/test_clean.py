@@ -27,7 +27,8 @@ def metrics(tmp_path_factory) -> pd.DataFrame:
     return tidy.read(out / "metrics.csv")
 
 
-# Every headline figure of ../shared/sources/README.md, with its paragraph.
+# Every headline figure of the cabinet report (tests/fixtures/cabinet-report-2012-07-10-excerpt.txt),
+# with its paragraph.
 HEADLINES = [
     ("initial_assessments_overdue", "service", "December 2011", 235, "para 4.3"),
     ("initial_assessments_overdue", "service", "end of April 2012", 0, "para 4.3"),
