@@ -128,3 +128,66 @@ def test_readmes_point_only_inside_the_repository(readme):
         looks_like_a_path = re.fullmatch(r"(data|src|tests|notebooks)/[\w./-]*", span)
         if looks_like_a_path and not span.startswith(written):
             assert (config.ROOT / span).exists(), f"{readme} names {span}, which is not there"
+
+
+def section(heading: str) -> str:
+    """The README's text under a heading, up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    start = README.index(f"\n{heading}\n")
+    rest = README[start + len(heading) + 2 :]
+    pattern = rf"^#{{1,{len(level)}}} "
+    ends = [m.start() for m in re.finditer(pattern, rest, flags=re.MULTILINE)]
+    return rest[: ends[0]] if ends else rest
+
+
+def test_a_new_dfe_release_says_where_from_where_to_what_to_run_and_what_the_tests_check():
+    from analysis.published.schema import FILES
+
+    text = " ".join(section("### A new DfE release").split())
+    assert "dfe-analytical-services/CSC_outcomes_and_enablers" in text
+    assert "explore-education-statistics.service.gov.uk" in text
+    assert "`data/raw/dfe/`" in text and "src/analysis/published/schema.py" in text
+    assert "ons_mid-year_population_estimates" in text and FILES["ons"].name.startswith(
+        "ons_mid-year_population_estimates"
+    )
+    assert ".venv/bin/python -m analysis benchmark --authority Peterborough" in text
+    assert "make notebooks" in text and "What the tests check" in text
+
+
+def test_the_readme_says_where_command_line_paths_start():
+    text = " ".join(README.split())
+    assert "Paths typed on the command line" in text
+    assert "start from the current folder" in text
+    assert "start from the project root" in text
+
+
+def test_make_returns_its_own_status_2_while_analysis_returns_1_as_the_readme_says(tmp_path):
+    # Bad data: `analysis clean` exits 1 (DataError); make, running it, exits 2.
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "bad.csv").write_text(
+        "metric,scope,period,value,source,source_ref\n"
+        "open_cin_cases,service,May 2012,lots,A document,para 1\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}
+    env.pop(config.REPORTS_ENV, None)
+    direct = subprocess.run(
+        [sys.executable, "-m", "analysis", "clean", "--raw", "data/raw", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert direct.returncode == 1, direct.stderr
+    made = subprocess.run(
+        ["make", "-f", str(config.ROOT / "Makefile"), "data", f"PY={sys.executable}"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 2, made.stderr
+    status = " ".join(README.split())
+    assert "Through `make`**, any failure exits with make's own status, 2" in status
+    assert "returns 0 built; 1 failed" in status
