@@ -27,8 +27,8 @@ def metrics(tmp_path_factory) -> pd.DataFrame:
     return tidy.read(out / "metrics.csv")
 
 
-# Every headline figure of the cabinet report (tests/fixtures/cabinet-report-2012-07-10-excerpt.txt),
-# with its paragraph.
+# Every headline figure of the cabinet report, with its paragraph (quoted in
+# tests/fixtures/cabinet-report-2012-07-10-excerpt.txt).
 HEADLINES = [
     ("initial_assessments_overdue", "service", "December 2011", 235, "para 4.3"),
     ("initial_assessments_overdue", "service", "end of April 2012", 0, "para 4.3"),
@@ -279,3 +279,15 @@ def test_blank_lines_are_skipped_with_lines_counted(tmp_path, capsys):
     code, err = run_clean(raw, tmp_path / "out", capsys)
     assert code == 1
     assert "1 problem found" in err and "figures.csv:5: column 'value': value '1O00'" in err
+
+
+def test_an_unknown_metric_asked_for_by_code_names_the_catalogue_and_the_nearest_id():
+    from analysis.metrics import catalogue
+
+    with pytest.raises(KeyError) as err:
+        catalogue.get("cin_rate_per_10")
+    # The nearest first: one letter short of cin_rate_per_10k (cpp_ and cla_ differ by more).
+    assert err.value.args[0].startswith(
+        "unknown metric id 'cin_rate_per_10' (not in src/analysis/metrics/metric_catalogue.csv); "
+        "did you mean cin_rate_per_10k or "
+    )
