@@ -134,3 +134,25 @@ def test_a_new_year_without_its_populations_is_one_problem(tmp_path, capsys):
         "authorities): add the new mid-year estimates to this file"
     ) in err
     assert not out.exists()
+
+
+def test_a_dfe_file_resaved_as_windows_1252_names_the_line_and_byte(tmp_path, capsys):
+    # b1 line 3 is England's North East in 2025: "2025," (5 bytes) "Reporting year," (15)
+    # "Regional," (9) "E92000001," (10) "England," (8) "E12000001," (10) = 57 bytes, then
+    # "North East". Its "N" written as a Windows-1252 byte (0xD1, "Ñ") is byte 58 of the line.
+    folder = tmp_path / "dfe"
+    shutil.copytree(DFE, folder)
+    path = folder / B1
+    data = path.read_bytes().split(b"\n")
+    assert data[2].index(b",North East,") == 56
+    data[2] = data[2].replace(b",North East,", b",\xd1orth East,")
+    path.write_bytes(b"\n".join(data))
+    out = str(tmp_path / "out")
+    status = main(["benchmark", "--authority", "Luton", "--dfe", str(folder), "--out", out])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{folder / B1}:3: value 'byte 0xD1 ('\u00d1' in Windows-1252) at byte 58 of the line': "
+        "expected UTF-8 text" in err
+    )
+    assert "save it again as 'CSV UTF-8 (Comma delimited)'" in err
