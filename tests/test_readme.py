@@ -70,18 +70,28 @@ def test_every_command_the_readme_shows_exists(command):
 
 
 def test_adding_next_months_figures_as_the_readme_says_leaves_the_notebooks_up_to_date(tmp_path):
-    # The README's steps, in a fresh clone's copy: add a row, make data, (make report), make
-    # notebooks. make test's notebooks-check must then pass. make report does not touch the
-    # committed notebooks, so it is left out here to keep the test quick.
+    # The README's steps, in a fresh clone's copy: add a source document's figures, make data,
+    # (make report), make notebooks. make test's notebooks-check must then pass. make report
+    # does not touch the committed notebooks, so it is left out here to keep the test quick.
     from file_trees import copy_project
+    from tidy_rows import RAW_FIGURES
 
     copy = tmp_path / "project"
     copy_project(copy)
-    # An invented next month, in the temporary copy only (never in the real data/raw).
-    raw = copy / "data" / "raw" / "cabinet_report_2012-07-10.csv"
-    citation = '"Peterborough City Council, Cabinet 10 July 2012, agenda item 10: Improving '
-    citation += "Children's Services Update\",para 4.7"
-    raw.write_text(raw.read_text() + f"open_cin_cases,service,end of May 2012,990,{citation}\n")
+    # The copy's figures are the fixture's, not data/raw's as an analyst has left it: the month
+    # added below must not collide with one the analyst has already added.
+    raw = copy / "data" / "raw"
+    for path in raw.glob("*.csv"):
+        path.unlink()
+    for path in RAW_FIGURES.glob("*.csv"):
+        (raw / path.name).write_bytes(path.read_bytes())
+    # An invented next month from an invented document, as a file of its own in the copy only
+    # (never in the real data/raw).
+    (raw / "invented_update_2012-06.csv").write_text(
+        "metric,scope,period,value,source,source_ref\n"
+        'open_cin_cases,service,end of May 2012,990,"An invented update, June 2012",para 1\n',
+        encoding="utf-8",
+    )
     before = (copy / "notebooks" / "02_cin_cases.ipynb").read_bytes()
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     env.pop(config.REPORTS_ENV, None)
@@ -103,3 +113,81 @@ def test_adding_next_months_figures_as_the_readme_says_leaves_the_notebooks_up_t
     done = make("notebooks-check")
     assert done.returncode == 0, done.stderr
     assert "out of date: none" in done.stderr
+
+
+@pytest.mark.parametrize("readme", ["README.md", "data/raw/README.md"])
+def test_readmes_point_only_inside_the_repository(readme):
+    # A clone has nothing beside it: every path a README names in `code` is in the project
+    # (or is a pattern such as DIR/metrics.csv, or a folder the project writes), and none
+    # climbs out of it.
+    text = (config.ROOT / readme).read_text(encoding="utf-8")
+    spans = set(re.findall(r"`([^`\s]+)`", text))
+    assert not [s for s in spans if s.startswith(("../", "/")) or "/../" in s]
+    written = ("data/processed", "data/restricted", "reports", "logs", ".venv", ".report")
+    for span in spans:
+        looks_like_a_path = re.fullmatch(r"(data|src|tests|notebooks)/[\w./-]*", span)
+        if looks_like_a_path and not span.startswith(written):
+            assert (config.ROOT / span).exists(), f"{readme} names {span}, which is not there"
+
+
+def section(heading: str) -> str:
+    """The README's text under a heading, up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    start = README.index(f"\n{heading}\n")
+    rest = README[start + len(heading) + 2 :]
+    pattern = rf"^#{{1,{len(level)}}} "
+    ends = [m.start() for m in re.finditer(pattern, rest, flags=re.MULTILINE)]
+    return rest[: ends[0]] if ends else rest
+
+
+def test_a_new_dfe_release_says_where_from_where_to_what_to_run_and_what_the_tests_check():
+    from analysis.published.schema import FILES
+
+    text = " ".join(section("### A new DfE release").split())
+    assert "dfe-analytical-services/CSC_outcomes_and_enablers" in text
+    assert "explore-education-statistics.service.gov.uk" in text
+    assert "`data/raw/dfe/`" in text and "src/analysis/published/schema.py" in text
+    assert "ons_mid-year_population_estimates" in text and FILES["ons"].name.startswith(
+        "ons_mid-year_population_estimates"
+    )
+    assert ".venv/bin/python -m analysis benchmark --authority Peterborough" in text
+    assert "make notebooks" in text and "What the tests check" in text
+
+
+def test_the_readme_says_where_command_line_paths_start():
+    text = " ".join(README.split())
+    assert "Paths typed on the command line" in text
+    assert "start from the current folder" in text
+    assert "start from the project root" in text
+
+
+def test_make_returns_its_own_status_2_while_analysis_returns_1_as_the_readme_says(tmp_path):
+    # Bad data: `analysis clean` exits 1 (DataError); make, running it, exits 2.
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "bad.csv").write_text(
+        "metric,scope,period,value,source,source_ref\n"
+        "open_cin_cases,service,May 2012,lots,A document,para 1\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}
+    env.pop(config.REPORTS_ENV, None)
+    direct = subprocess.run(
+        [sys.executable, "-m", "analysis", "clean", "--raw", "data/raw", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert direct.returncode == 1, direct.stderr
+    made = subprocess.run(
+        ["make", "-f", str(config.ROOT / "Makefile"), "data", f"PY={sys.executable}"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 2, made.stderr
+    status = " ".join(README.split())
+    assert "Through `make`**, any failure exits with make's own status, 2" in status
+    assert "returns 0 built; 1 failed" in status

@@ -34,12 +34,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+PATHS = (
+    "Paths typed on the command line (--out, --raw, --cases, --params-file, ...) start from "
+    "the current folder; notebook parameters (-p NAME VALUE, a --params-file's values) and "
+    "pipeline.yaml's paths start from the project root."
+)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; only the named command's module is imported to add its options."""
-    parser = argparse.ArgumentParser(prog="analysis", description=__doc__)
+    parser = argparse.ArgumentParser(prog="analysis", description=__doc__, epilog=PATHS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=PATHS)
         p.set_defaults(_module=module)
         if name == command:
             importlib.import_module(module).add_arguments(p)

@@ -1,8 +1,16 @@
-"""Project paths, found from the package's own location and never from the current directory."""
+"""Project paths, found from the package's own location and never from the current directory.
+
+Two kinds of relative path: those typed on a command line start from the current folder
+(`from_command_line`); notebook parameters and pipeline.yaml's start from the project root
+(`resolve`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parents[2]
@@ -29,9 +37,33 @@ def reports_dir() -> Path:
 
 
 def resolve(path: str | os.PathLike[str]) -> Path:
-    """Resolve a user-given path: absolute as given, relative against the project root."""
+    """A notebook parameter's or pipeline.yaml's path: absolute as given, else from the root."""
     p = Path(path)
     return p if p.is_absolute() else ROOT / p
+
+
+# The folder a command line's relative paths start from: the current folder, as with every
+# command-line tool; pipeline.yaml's `run` lines are written from the project root instead.
+_COMMAND_FOLDER: ContextVar[Path | None] = ContextVar("command_folder", default=None)
+
+
+def from_command_line(path: str | os.PathLike[str]) -> Path:
+    """A path typed on the command line: absolute as given, else from the current folder."""
+    p = Path(path)
+    if p.is_absolute():
+        return p
+    base = _COMMAND_FOLDER.get()
+    return (base if base is not None else Path.cwd()) / p
+
+
+@contextlib.contextmanager
+def command_paths_from(folder: Path) -> Iterator[None]:
+    """Within this block, a command line's relative paths start from `folder`."""
+    token = _COMMAND_FOLDER.set(folder)
+    try:
+        yield
+    finally:
+        _COMMAND_FOLDER.reset(token)
 
 
 def figures_dir(name: str | os.PathLike[str] | None) -> Path | None:

@@ -45,3 +45,26 @@ class DataError(Exception):
 
 class UsageError(Exception):
     """A wrong argument or parameter: reported plainly, exit status 2."""
+
+
+BOM = b"\xef\xbb\xbf"
+_NOT_UTF8 = (
+    "UTF-8 text; this file looks saved in another encoding (Excel's plain 'CSV' is "
+    "Windows-1252): save it again as 'CSV UTF-8 (Comma delimited)'"
+)
+
+
+def not_utf8(data: bytes, file: str) -> list[Problem]:
+    """Every line of a file's bytes that is not UTF-8: its line, the first bad byte, the fix."""
+    problems = []
+    for number, line in enumerate(data.removeprefix(BOM).split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            byte = line[exc.start]
+            # What the byte is in Windows-1252, the usual culprit ("–" for 0x96), if anything.
+            meant = bytes([byte]).decode("cp1252", errors="replace")
+            said = f" ('{meant}' in Windows-1252)" if meant != "\ufffd" else ""
+            value = f"byte 0x{byte:02X}{said} at byte {exc.start + 1} of the line"
+            problems.append(Problem(file, number, None, value, _NOT_UTF8))
+    return problems

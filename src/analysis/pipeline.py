@@ -223,6 +223,7 @@ def run_stage(stage: Stage) -> None:
     """Run a command stage in this process, as `analysis <run>` would; errors propagate."""
     args = cli.build_parser(stage.run[0]).parse_args(list(stage.run))
     module = importlib.import_module(args._module)
-    # What a stage prints is progress for the log, kept apart from a command's own stdout.
-    with contextlib.redirect_stdout(sys.stderr):
+    # What a stage prints is progress for the log, kept apart from a command's own stdout; its
+    # paths are written from the project root, wherever the report was started.
+    with contextlib.redirect_stdout(sys.stderr), config.command_paths_from(config.ROOT):
         module.run(args)

@@ -26,7 +26,7 @@ BAD_A = (
     + "C000003,A000003,core,2012-03-05,2012-03-01,Family Support,FS0001\n"  # 4: before start
     + "C000004,A000001,core,2012-03-05,,Family Support,FS0001\n"  # 5: repeats line 2's id
     + "C000005,A000005,review,2012-03-05,,Family Support,FS0001\n"  # 6: unknown type
-    + "\n"  # 7: blank line
+    + "\n"  # 7: blank line: no record, as clean reads it
     + "C000007,A000007,initial,2012-03-06,,Referral and Assessment,\n"  # 8: no worker
     + "C000008,A000008,single,2012-03-07,2012-03-08,Family Support,FS0002\n"  # 9: good
 )
@@ -72,8 +72,7 @@ def test_every_bad_row_is_reported_at_once_with_file_and_line(tmp_path):
     ]
     for line in expected:
         assert line in found
-    blank = [p for p in info.value.problems if p.line == 7]
-    assert {p.column for p in blank} == set(extract.ASSESSMENTS.required)
+    assert not any(p.line == 7 for p in info.value.problems)  # the blank line
     assert any(p.line == 8 and p.column == "worker_id" for p in info.value.problems)
     assert not any(p.line == 9 for p in info.value.problems)
 
@@ -94,12 +93,12 @@ def test_quarantine_keeps_good_rows_and_gives_each_bad_row_its_reasons(tmp_path)
     table = extract.read_extract(folder, quarantine=True).assessments
     assert table.rows["line"].tolist() == [9]
     rejects = table.rejects
-    assert rejects["line"].tolist() == [2, 3, 4, 5, 6, 7, 8]
-    assert table.rows_read == 8
+    assert rejects["line"].tolist() == [2, 3, 4, 5, 6, 8]
+    assert table.rows_read == 7  # the blank line 7 is no row
     reason = rejects.set_index("line")["reason"]
     assert "value '2012-13-01': a date YYYY-MM-DD" in reason[3]
     assert "also on line 2" in reason[5]
-    assert reason[7].count("a value (it is required)") == len(extract.ASSESSMENTS.required)
+    assert "column 'worker_id'" in reason[8]
 
 
 def test_too_many_problems_are_listed_up_to_a_cap_with_a_count(tmp_path):
@@ -129,20 +128,20 @@ def test_kpis_quarantine_sets_rejects_aside_in_a_restricted_folder_and_records_t
     status = main([*argv, "--rejects", str(restricted)])
     assert status == 0
     printed = capsys.readouterr().out
-    assert "assessments.csv: 7 of 8 rows quarantined" in printed
+    assert "assessments.csv: 6 of 7 rows quarantined" in printed  # line 7 is blank: no row
     assert "(record-level: restricted, never publish)" in printed
     # Rejected rows are records about children: never beside the table that may be published.
     assert sorted(p.name for p in out.iterdir()) == ["kpis_run.json", "metrics.csv"]
     rejects = pd.read_csv(restricted / "assessments.rejects.csv", dtype=str, keep_default_na=False)
-    assert rejects["line"].tolist() == ["2", "3", "4", "5", "6", "7", "8"]
+    assert rejects["line"].tolist() == ["2", "3", "4", "5", "6", "8"]
     assert list(rejects.columns) == ["line", *extract.ASSESSMENTS.columns, "reason"]
     record = json.loads((out / "kpis_run.json").read_text())
     a = record["extracts"][0]
     assert (a["file"], a["rows_read"], a["rows_used"], a["rows_quarantined"]) == (
         "assessments.csv",
-        8,
-        1,
         7,
+        1,
+        6,
     )
     assert a["rejects_file"].endswith("assessments.rejects.csv")
 
@@ -183,3 +182,30 @@ def test_adjacent_repeated_id_in_sorted_extract_is_found(tmp_path):
     with pytest.raises(DataError) as info:
         extract.read_extract(write_extract(tmp_path, assessments=A_HEADER + rows))
     assert [p.line for p in info.value.problems] == [2, 3]
+
+
+@pytest.mark.parametrize("blank", ["\n", ",,,,,,\n", "   \n", " , ,,,,,\n"])
+def test_a_blank_line_is_skipped_as_clean_skips_it(tmp_path, blank):
+    # Lines: 1 header, 2 C000001, 3 blank, 4 C000008; clean's reader also skips a line whose
+    # cells are all blank (tests/metrics/test_clean.py).
+    good = "C000008,A000008,single,2012-03-07,2012-03-08,Family Support,FS0002\n"
+    folder = write_extract(tmp_path, assessments=A_HEADER + GOOD_A + blank + good)
+    table = extract.read_extract(folder).assessments
+    assert table.rows["line"].tolist() == [2, 4]
+    assert table.rows_read == 2 and len(table.rejects) == 0
+
+
+def test_an_extract_saved_as_windows_1252_names_the_line_and_byte(tmp_path):
+    # "Family Support" with an en dash typed by Excel: 0x96 in Windows-1252, not UTF-8. Line 3
+    # is "C000002,A000002,initial,2012-03-06,,Family " (43 bytes), then the dash: byte 44.
+    row = "C000002,A000002,initial,2012-03-06,,Family \x96 Support,FS0001\n".encode("latin-1")
+    folder = write_extract(tmp_path)
+    path = folder / "assessments.csv"
+    path.write_bytes(path.read_bytes() + row)
+    with pytest.raises(DataError) as info:
+        extract.read_extract(folder)
+    assert str(info.value.problems[0]) == (
+        "assessments.csv:3: value 'byte 0x96 ('\u2013' in Windows-1252) at byte 44 of the line': "
+        "expected UTF-8 text; this file looks saved in another encoding (Excel's plain 'CSV' is "
+        "Windows-1252): save it again as 'CSV UTF-8 (Comma delimited)'"
+    )

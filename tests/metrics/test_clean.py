@@ -27,7 +27,8 @@ def metrics(tmp_path_factory) -> pd.DataFrame:
     return tidy.read(out / "metrics.csv")
 
 
-# Every headline figure of ../shared/sources/README.md, with its paragraph.
+# Every headline figure of the cabinet report, with its paragraph (quoted in
+# tests/fixtures/cabinet-report-2012-07-10-excerpt.txt).
 HEADLINES = [
     ("initial_assessments_overdue", "service", "December 2011", 235, "para 4.3"),
     ("initial_assessments_overdue", "service", "end of April 2012", 0, "para 4.3"),
@@ -241,3 +242,52 @@ def test_shipped_raw_files_are_not_written(tmp_path):
     before = snapshot(copy)  # the DfE files in raw/dfe/ included
     clean(copy, tmp_path / "out")
     assert snapshot(copy) == before
+
+
+def test_a_metric_typo_names_the_catalogue_and_the_nearest_id(tmp_path, capsys):
+    raw = raw_dir_with(tmp_path, HEADER + GOOD_ROW.replace("open_cin_cases", "open_cin_case"))
+    code, err = run_clean(raw, tmp_path / "out", capsys)
+    assert code == 1
+    assert (
+        "figures.csv:2: column 'metric': value 'open_cin_case': expected a metric id from the "
+        "catalogue (src/analysis/metrics/metric_catalogue.csv, column 'id'); did you mean "
+        "open_cin_cases?" in err
+    )
+    assert (config.ROOT / "src/analysis/metrics/metric_catalogue.csv").is_file()
+
+
+def test_a_file_saved_as_windows_1252_names_the_line_and_byte(tmp_path, capsys):
+    # Line 3's period "April\x962012" has Excel's Windows-1252 en dash (0x96) after
+    # "open_cin_cases,service,April" (28 bytes): byte 29.
+    raw = raw_dir_with(tmp_path, "")
+    text = HEADER + GOOD_ROW + "open_cin_cases,service,April\x962012,1000,Cabinet report,para 4.7\n"
+    (raw / "figures.csv").write_bytes(text.encode("latin-1"))
+    code, err = run_clean(raw, tmp_path / "out", capsys)
+    assert code == 1
+    assert (
+        "figures.csv:3: value 'byte 0x96 ('\u2013' in Windows-1252) at byte 29 of the line': "
+        "expected UTF-8 text; this file looks saved in another encoding (Excel's plain 'CSV' is "
+        "Windows-1252): save it again as 'CSV UTF-8 (Comma delimited)'" in err
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_blank_lines_are_skipped_with_lines_counted(tmp_path, capsys):
+    # Lines: 1 header, 2 good, 3 blank, 4 commas only, 5 a bad value: named as line 5.
+    bad = "open_cin_cases,service,end of April 2012,1O00,Cabinet,para 4.7\n"
+    raw = raw_dir_with(tmp_path, HEADER + GOOD_ROW + "\n" + ",,,,,\n" + bad)
+    code, err = run_clean(raw, tmp_path / "out", capsys)
+    assert code == 1
+    assert "1 problem found" in err and "figures.csv:5: column 'value': value '1O00'" in err
+
+
+def test_an_unknown_metric_asked_for_by_code_names_the_catalogue_and_the_nearest_id():
+    from analysis.metrics import catalogue
+
+    with pytest.raises(KeyError) as err:
+        catalogue.get("cin_rate_per_10")
+    # The nearest first: one letter short of cin_rate_per_10k (cpp_ and cla_ differ by more).
+    assert err.value.args[0].startswith(
+        "unknown metric id 'cin_rate_per_10' (not in src/analysis/metrics/metric_catalogue.csv); "
+        "did you mean cin_rate_per_10k or "
+    )

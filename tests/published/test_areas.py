@@ -112,3 +112,52 @@ def test_command_writes_the_table(tmp_path, capsys):
     assert set(table[table.area_type == "authority"].area_name) == {"Peterborough"}
     assert set(table.neighbours_model) == {"", "2021"}
     assert "Peterborough (874)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        # The DfE's ", City of" / ", County of" are not said aloud (b1: 810, 884, 801).
+        ("Herefordshire", "884"),
+        ("herefordshire, county of", "884"),
+        ("Kingston upon Hull", "810"),
+        ("Bristol", "801"),
+        ("City of Bristol", "801"),
+        # "City of London" is the whole name of 201, not a suffix.
+        ("City of London", "201"),
+        # Whole words: "Hull" is a word of 810's name (not of Solihull, 334); "Durham" of
+        # "County Durham" (840), not Oldham.
+        ("Hull", "810"),
+        ("Durham", "840"),
+        # A unique beginning: only Herefordshire starts "Hereford" (Hertfordshire does not).
+        ("Hereford", "884"),
+        ("Richmond", "318"),
+        # Exact names still win over words: "Solihull" and "York" (816), not North Yorkshire.
+        ("Solihull", "334"),
+        ("York", "816"),
+    ],
+)
+def test_names_as_people_say_them(known, query, code):
+    assert areas.find(query, known).code == code
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Kingston", "Kingston upon Hull, City of; Kingston upon Thames"),
+        ("Sussex", "East Sussex; West Sussex"),
+        ("Notting", "Nottingham; Nottinghamshire"),
+    ],
+)
+def test_an_ambiguous_name_lists_the_candidates(known, query, listed):
+    with pytest.raises(Exception) as err:
+        areas.find(query, known)
+    assert type(err.value).__name__ == "UsageError"
+    assert f"'{query}' could be any of 2 authorities: {listed}; give the whole name" == str(
+        err.value
+    )
+
+
+def test_only_a_name_matching_nothing_gets_a_suggestion(known):
+    with pytest.raises(Exception, match=r"did you mean Hartlepool\?$"):
+        areas.find("Hartlepol", known)

@@ -109,3 +109,50 @@ def test_command_reports_bad_input_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{B1}:2062: column 'At31_episodes': value '15x7'" in err
     assert not out.exists()
+
+
+def test_a_new_year_without_its_populations_is_one_problem(tmp_path, capsys):
+    # b1 with its 2025 rows repeated as 2026: rates for 2026 divide by ONS mid-2025, which the
+    # ONS file (mid-2012 to mid-2024) lacks. b1's 2025 rows: 1 national, 9 regions (E12000001
+    # to E12000009; Inner and Outer London, E13, are not compared) and 153 authorities: 163
+    # areas, said once rather than once each.
+    folder = tmp_path / "dfe"
+    shutil.copytree(DFE, folder)
+    path = folder / B1
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    new = [line.replace("2025,", "2026,", 1) for line in lines if line.startswith("2025,")]
+    path.write_text(lines[0] + "".join(new) + "".join(lines[1:]), encoding="utf-8")
+    out = tmp_path / "out"
+    status = main(["benchmark", "--authority", "Luton", "--dfe", str(folder), "--out", str(out)])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "1 problem found:" in err
+    assert (
+        "ons_mid-year_population_estimates_2012_to_2024.csv: column 'population_estimate': "
+        "expected children aged 0 to 17 at mid-year 2025, to divide the 2026 figures of "
+        f"{B1} by: no ONS mid-2025 population for 163 areas (England, 9 regions and 153 "
+        "authorities): add the new mid-year estimates to this file"
+    ) in err
+    assert not out.exists()
+
+
+def test_a_dfe_file_resaved_as_windows_1252_names_the_line_and_byte(tmp_path, capsys):
+    # b1 line 3 is England's North East in 2025: "2025," (5 bytes) "Reporting year," (15)
+    # "Regional," (9) "E92000001," (10) "England," (8) "E12000001," (10) = 57 bytes, then
+    # "North East". Its "N" written as a Windows-1252 byte (0xD1, "Ñ") is byte 58 of the line.
+    folder = tmp_path / "dfe"
+    shutil.copytree(DFE, folder)
+    path = folder / B1
+    data = path.read_bytes().split(b"\n")
+    assert data[2].index(b",North East,") == 56
+    data[2] = data[2].replace(b",North East,", b",\xd1orth East,")
+    path.write_bytes(b"\n".join(data))
+    out = str(tmp_path / "out")
+    status = main(["benchmark", "--authority", "Luton", "--dfe", str(folder), "--out", out])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{folder / B1}:3: value 'byte 0xD1 ('\u00d1' in Windows-1252) at byte 58 of the line': "
+        "expected UTF-8 text" in err
+    )
+    assert "save it again as 'CSV UTF-8 (Comma delimited)'" in err

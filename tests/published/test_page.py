@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tidy_rows import RAW_FIGURES
 
-from analysis import config
 from analysis.charts import after_report
 from analysis.charts import benchmark as charts
 from analysis.charts.figures import png_bytes
@@ -77,7 +77,7 @@ def test_tables_show_symbols_not_zero():
 
 
 def test_report_and_census_are_separate_series(peterborough, tmp_path):
-    clean(config.DATA_RAW, tmp_path)  # the cabinet report's figures, cleaned afresh
+    clean(RAW_FIGURES, tmp_path)  # the cabinet report's figures, as first transcribed
     metrics = selection.load(tmp_path / "metrics.csv")
     rows = after_report.report_vs_census_rows(metrics, peterborough.table)
     report = rows[rows["series"] == "report"]
@@ -101,7 +101,7 @@ def test_charts_draw_the_same_bytes_twice(peterborough):
 
 
 def test_caseloads_from_both_sources_kept_apart(peterborough, tmp_path):
-    clean(config.DATA_RAW, tmp_path)
+    clean(RAW_FIGURES, tmp_path)
     metrics = selection.load(tmp_path / "metrics.csv")
     rows = after_report.caseload_rows(metrics, peterborough.table)
     report = rows[rows["series"] == "report"]

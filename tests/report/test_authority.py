@@ -85,3 +85,35 @@ def test_page_04_given_an_authoritys_own_files_is_that_authoritys_page() -> None
         config.NOTEBOOKS / "04_case_level_kpis.ipynb",
         config.NOTEBOOKS / "05_benchmark.ipynb",
     ]
+
+
+def test_a_misspelt_authority_parameter_stops_before_any_notebook_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As `--authority Hartlepol` does: exit 2 with the suggestion, and nothing started or
+    # written beside --out (no staging folder, lock or run log: build() never began).
+    out = tmp_path / "reports"
+    status = main(["report", "-p", "authority", "Hartlepol", "--out", str(out)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "no English local authority called 'Hartlepol': did you mean Hartlepool?" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_authority_parameter_is_given_to_the_page_as_the_dfe_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "hull" is Kingston upon Hull (b1 code 810); the page gets the name a pack would give it.
+    seen = {}
+
+    def build(layout, notebooks, given, **kwargs):
+        seen.update(given=dict(given), notebooks=[p.stem for p in notebooks])
+        return 0
+
+    monkeypatch.setattr(runner, "build", build)
+    out = ["--out", str(tmp_path / "reports")]
+    assert main(["report", "-p", "authority", "hull", "--notebook", "05_benchmark", *out]) == 0
+    assert seen == {
+        "given": {"authority": "Kingston upon Hull, City of"},
+        "notebooks": ["05_benchmark"],
+    }

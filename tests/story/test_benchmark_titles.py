@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from tidy_rows import RAW_FIGURES
 
-from analysis import config
 from analysis.charts import after_report
 from analysis.published.page import load_page
 from analysis.story import benchmark_titles, selection
@@ -34,7 +34,7 @@ def test_peterboroughs_titles(peterborough):
 def test_after_the_report_titles(peterborough, tmp_path):
     from analysis.metrics.clean import clean
 
-    clean(config.DATA_RAW, tmp_path)
+    clean(RAW_FIGURES, tmp_path)
     metrics = selection.load(tmp_path / "metrics.csv")
     census = after_report.report_vs_census_rows(metrics, peterborough.table)
     # 1,486 to 1,000 (a third down); the census 1,597 at 31 March 2013, 2,389 in 2025.
@@ -73,3 +73,16 @@ def test_every_authority_gets_short_titles_about_itself(name):
         benchmark_titles.bar_subtitle(page.table, name),
     ):
         assert subtitle.startswith(name) and "Peterborough" not in subtitle
+
+
+def test_a_headline_counts_only_years_with_a_figure():
+    # b1 At31_episodes for Hackney (204) is x in 2021 and 2022; the other 11 years, divided by
+    # the ONS children aged 0 to 17 at the mid-year before, are all above England's, e.g.
+    # 2013: 2,206 / 57,499 x 10,000 = 383.7 against 378,030 / 11,403,970 x 10,000 = 331.5;
+    # 2018: 2,806 / 59,619 = 470.7 against 404,710 / 11,716,740 = 345.4;
+    # 2025: 2,184 / 54,191 = 403.0 against 402,400 / 12,183,016 = 330.3.
+    # "every year" would claim 2021 and 2022 too; the full wording is 93 characters.
+    page = load_page("Hackney")
+    assert benchmark_titles.trend_title(page.table, "Hackney") == (
+        "Hackney's CIN rate was above England's in 11 of 11 years with a figure"
+    )

@@ -40,7 +40,8 @@ def test_the_headline_compares_the_extracts_own_first_and_last_months():
     assert text.startswith(
         "In this extract, open children in need cases went from 16 at the end of January 2023 "
         "to 19 at the end of April 2023, and single assessments out of timescale from 0 to "
-        "suppressed (1–5)."
+        "between 1 and 5, exact counts from 1 to 5 being withheld to protect the children they "
+        "count."
     )
     assert "Peterborough" not in text and "not available" not in text
 
@@ -126,5 +127,47 @@ def test_a_suppressed_share_is_not_read_as_a_count_of_assessments():
     monthly.loc[april, "qualifier"] = tidy.SUPPRESSED
     monthly.loc[april, "value"] = float("nan")
     sentence = case_kpis.timeliness_sentence(monthly, synthetic=False)
-    assert "suppressed of single assessments were within" in sentence
-    assert "(1–" not in sentence
+    # April 2023: 10 single assessments completed (awk -F, '$5 ~ /^2023-04/' over the
+    # fixture's assessments.csv), so the reason given is the on-time count's.
+    assert sentence.startswith(
+        "10 single assessments were completed in April 2023, and between 1 and 5 of them on "
+        "time: how many were within 45 working days is not shown, because numbers that small "
+        "could identify the children concerned."
+    )
+    assert "suppressed of" not in sentence and "(1–" not in sentence
+
+
+A_HEADER = "child_id,assessment_id,assessment_type,start_date,completed_date,team,worker_id\n"
+E_HEADER = "child_id,episode_id,start_date,end_date,team,worker_id\n"
+
+
+def test_suppressed_and_missing_shares_are_said_in_words_a_councillor_reads_aloud(tmp_path):
+    # June 2012: three initial assessments completed (A4, A5, A6: from 1 to 5, suppressed) and
+    # no core assessment (A3, the only one, was completed in May). One open case (C1) at the
+    # end of May and of June: suppressed too. No initial assessment was open past its deadline.
+    (tmp_path / "assessments.csv").write_text(
+        A_HEADER
+        + "C1,A1,initial,2012-05-01,2012-05-08,Family Support,W1\n"
+        + "C2,A2,initial,2012-05-02,2012-05-09,Family Support,W1\n"
+        + "C3,A3,core,2012-05-01,2012-05-20,Family Support,W1\n"
+        + "C4,A4,initial,2012-06-01,2012-06-05,Family Support,W1\n"
+        + "C5,A5,initial,2012-06-04,2012-06-08,Family Support,W1\n"
+        + "C6,A6,initial,2012-06-05,2012-06-29,Family Support,W1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cin_episodes.csv").write_text(
+        E_HEADER + "C1,E1,2012-05-01,,Family Support,W1\n", encoding="utf-8"
+    )
+    page = case_kpis.load(tmp_path)
+    assert case_kpis.timeliness_sentence(page.monthly, synthetic=False) == (
+        "Between 1 and 5 initial assessments were completed in June 2012: how many were within "
+        "10 working days is not shown, because numbers that small could identify the children "
+        "concerned. No core assessment was completed in June 2012. Working days leave out "
+        "weekends and England and Wales bank holidays."
+    )
+    assert case_kpis.headline(page.monthly, "Peterborough", synthetic=False) == (
+        "In this extract, open children in need cases went from between 1 and 5 at the end of "
+        "May 2012 to between 1 and 5 at the end of June 2012, and initial assessments out of "
+        "timescale stayed at 0, exact counts from 1 to 5 being withheld to protect the children "
+        "they count."
+    )

@@ -120,7 +120,12 @@ def test_timeliness_points_turns_late_counts_into_shares_and_marks_roles():
     ]
     assert [round(v, 1) for v in pts["value"]] == [40.4, 43.0, 99.5, 99.0, 97.6]
     assert list(pts["role"]) == ["context", "context", "context", "main", "context"]
-    assert list(pts["note"])[:3] == ["40 of 99", "86 of 200", "219 of 220"]  # on time, of all
+    # As stated (late of all), then on time: 99 - 59 = 40, 200 - 114 = 86, 220 - 1 = 219.
+    assert list(pts["note"])[:3] == [
+        "59 of 99 late, as stated; 40 on time",
+        "114 of 200 late, as stated; 86 on time",
+        "1 of 220 late, as stated; 219 on time",
+    ]
     assert set(pts["metric"]) == {"initial_assessments_on_time_pct"}
     assert set(pts["unit"]) == {"percent"}
 
@@ -218,7 +223,7 @@ def test_timeliness_words():
     )
     assert (
         f"For context, [2] {FOI} gives 40.4% of initial assessments on time in March 2010 "
-        "(40 of 99)" in text
+        "(59 of 99 late, as stated; 40 on time)" in text
     )
     assert text.index(f"[2] {FOI}") < text.index(f"[3] {SCRUTINY}")
     assert "88.8% of core assessments on time in the year to date to September 2012" in text
@@ -361,7 +366,7 @@ def test_timeliness_table_shows_numerator_denominator_and_source_number():
     first = t.iloc[0]
     assert (first["Period"], first["Initial assessments on time"]) == (
         "March 2010",
-        "40.4% (40 of 99) [2]",
+        "40.4% (59 of 99 late, as stated; 40 on time) [2]",
     )
     assert t.set_index("Period").loc["April–May 2012"].tolist() == ["99% [1]", "92% [1]"]
     assert t.attrs["source"].startswith(f"Sources: [1] {DOC}, para 1; [2] {FOI}")

@@ -26,7 +26,7 @@ from analysis.cases.schema import (
     ExtractSchema,
     check,
 )
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, not_utf8
 
 __all__ = [  # the schemas are declared in analysis.cases.schema; these names read on from here
     "ASSESSMENTS",
@@ -120,7 +120,9 @@ def _load(path: Path, schema: ExtractSchema) -> tuple[str, pd.DataFrame | None, 
         raw = _read_ascii_fast(data, schema)
         if raw is None:  # not plain ASCII, or an id too long for the fast read
             raw = _read_csv(data, schema.read_dtypes())
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        return digest, None, not_utf8(data, file)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
         return digest, None, [Problem(file, None, None, None, f"a UTF-8 CSV file ({exc})")]
     missing = [c for c in schema.columns if c not in raw.columns]
     if missing:
@@ -129,7 +131,30 @@ def _load(path: Path, schema: ExtractSchema) -> tuple[str, pd.DataFrame | None, 
             None,
             [Problem(file, 1, c, None, "this column in the header") for c in missing],
         )
-    return digest, raw.loc[:, list(schema.columns)], []
+    raw = raw.loc[:, list(schema.columns)]
+    blank = _blank(raw)
+    # A blank line is no record, as `clean` reads one: dropped, and every other row keeps its
+    # line (the frame's index is the row's place in the file).
+    return digest, (raw.loc[~blank] if blank.any() else raw), []
+
+
+def _blank(raw: pd.DataFrame) -> np.ndarray:
+    """Rows read from a line holding nothing but spaces and commas."""
+    empty = np.ones(len(raw), dtype=bool)
+    text = []
+    for name in raw.columns:
+        column = raw[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            # A category column has few distinct values: strip those, not every row's.
+            blank = np.append(column.cat.categories.astype(str).str.strip() == "", True)
+            empty &= blank[column.cat.codes.to_numpy()]  # code -1 (none) picks the last: True
+        else:
+            text.append(name)
+    for name in text:
+        # Only the few rows still blank are stripped: a million ids are not.
+        where = np.flatnonzero(empty)
+        empty[where] = (raw[name].iloc[where].astype(str).str.strip() == "").to_numpy()
+    return empty
 
 
 def _read_csv(data: bytes, dtypes: dict[str, object]) -> pd.DataFrame:
@@ -197,7 +222,7 @@ def _checked(
 ) -> tuple[ExtractFile, list[Problem]]:
     """The rows checked against the schema: good rows typed, bad ones set aside with reasons."""
     typed, issues = check(raw, schema)
-    lines = np.arange(2, len(raw) + 2)
+    lines = raw.index.to_numpy() + 2  # row i of the file is on line i + 2, blank lines or not
     typed["line"] = lines
     problems = [
         Problem(schema.file, int(lines[i]), col, raw[col].iat[i], expected)

@@ -22,7 +22,7 @@ from analysis.cases import kpis
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
 from analysis.cases.records import CaseRecords
-from analysis.config import relative_to_root, resolve
+from analysis.config import from_command_line, relative_to_root, resolve
 from analysis.errors import UsageError
 from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
@@ -59,12 +59,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dfe",
-        default=relative_to_root(config.DATA_RAW / "dfe"),
+        default=None,
         metavar="DIR",
-        help="the DfE files, for ONS populations and authority names (default %(default)s)",
+        help="the DfE files, for ONS populations and authority names, from the current folder "
+        f"(default: the project's {relative_to_root(config.DATA_RAW / 'dfe')})",
     )
     parser.add_argument(
-        "--out", required=True, help="folder for metrics.csv (relative to the project)"
+        "--out", required=True, help="folder for metrics.csv, from the current folder"
     )
     parser.add_argument(
         "--publish",
@@ -91,7 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rejects",
         default=None,
         metavar="REJECTS",
-        help="restricted folder for quarantined rows, never inside OUT or an aggregate output "
+        help="restricted folder for quarantined rows, from the current folder; never inside "
+        "OUT or an aggregate output "
         f"(default {relative_to_root(config.DATA_RESTRICTED / 'rejects')})",
     )
     parser.add_argument("--from", dest="first", help="first month, YYYY-MM (default: the data's)")
@@ -108,7 +110,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the case records, compute the monthly KPIs and write OUT/metrics.csv."""
-    out = resolve(args.out)
+    out = from_command_line(args.out)
     if (args.threshold is not None or args.protect_differences) and not args.publish:
         raise UsageError("--threshold and --protect-differences only apply with --publish")
     threshold = disclosure.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
     rejects_dir = restricted_folder(args.rejects, out)
     if args.cases:
-        extract = read_extract(resolve(args.cases), quarantine=args.quarantine)
+        extract = read_extract(from_command_line(args.cases), quarantine=args.quarantine)
         for table in extract.files:
             _set_aside(
                 args,
@@ -146,7 +148,9 @@ def run(args: argparse.Namespace) -> int:
         for f in records.files:
             rejects = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
             _set_aside(args, rejects_dir, f.name, rejects, len(f.rejects), f.read, f.unit)
-        known = population.names_and_populations(resolve(args.dfe))
+        known = population.names_and_populations(
+            from_command_line(args.dfe) if args.dfe else config.DATA_RAW / "dfe"
+        )
         authority = population.authority_for(records.la_code, args.authority, known)
         table = _own_table(records, authority, known, timescales["single"], first, last)
         inputs = _record_inputs(records, args, rejects_dir)
@@ -201,10 +205,12 @@ def _read_records(args: argparse.Namespace) -> CaseRecords:
     if args.annex_a:
         from analysis.cases.annex_a import read_annex_a
 
-        return read_annex_a(resolve(args.annex_a), quarantine=args.quarantine)
+        return read_annex_a(from_command_line(args.annex_a), quarantine=args.quarantine)
     from analysis.cases.cin_census import read_cin_census
 
-    return read_cin_census([resolve(p) for p in args.cin_census], quarantine=args.quarantine)
+    return read_cin_census(
+        [from_command_line(p) for p in args.cin_census], quarantine=args.quarantine
+    )
 
 
 def _own_table(
@@ -235,7 +241,7 @@ def restricted_folder(given: str | None, out: Path) -> Path:
     Rejected rows are records about children: whatever is published from OUT must not carry
     them along, so the folder is checked before anything is read or written.
     """
-    folder = resolve(given) if given else config.DATA_RESTRICTED / "rejects"
+    folder = from_command_line(given) if given else config.DATA_RESTRICTED / "rejects"
     published = [out, config.REPORTS] + [
         resolve(o.path) for o in pipeline.load().outputs(pipeline.AGGREGATE)
     ]

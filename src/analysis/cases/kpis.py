@@ -143,10 +143,14 @@ def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _citation(records: CaseRecords) -> tuple[str, str]:
-    """Every input file by name, and by SHA-256: what a row's figure was counted from."""
+    """Every input file by name, and by SHA-256: what a row's figure was counted from.
+
+    One file is cited as the CSV layout's are (name; `sha256:…`); several name each hash's file.
+    """
     names = "; ".join(f.name for f in records.files)
-    refs = "; ".join(f"{f.name} sha256:{f.sha256}" for f in records.files)
-    return names, refs
+    if len(records.files) == 1:
+        return names, f"sha256:{records.files[0].sha256}"
+    return names, "; ".join(f"{f.name} sha256:{f.sha256}" for f in records.files)
 
 
 def rereferrals(referrals: pd.DataFrame) -> np.ndarray:

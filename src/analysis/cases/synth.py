@@ -29,7 +29,7 @@ from analysis.cases import synth_formats, synth_recent, workdays
 from analysis.cases.extract import ASSESSMENTS, EPISODES
 from analysis.cases.synthetic_files import Synthetic, write
 from analysis.cases.synthetic_files import is_synthetic as is_synthetic  # re-exported
-from analysis.config import relative_to_root, resolve
+from analysis.config import from_command_line, relative_to_root
 from analysis.errors import UsageError
 from analysis.metrics import catalogue
 
@@ -117,7 +117,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"cin-census: the three-digit LA code in each header (default "
         f"{synth_formats.DEFAULT_LA_CODE}, which no authority has)",
     )
-    parser.add_argument("--out", required=True, help="output folder (relative to the project)")
+    parser.add_argument("--out", required=True, help="output folder, from the current folder")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         return _recent(args)
     if args.rows is not None and args.rows < 1000:
         raise UsageError(f"--rows must be at least 1000, not {args.rows}")
-    out = resolve(args.out)
+    out = from_command_line(args.out)
     extract = generate(args.seed, args.rows)
     write(extract, out)
     print(

@@ -56,14 +56,16 @@ def _unit_suffix(unit: str) -> str:
 
 
 def value_text(value: float, symbol: str, unit: str) -> str:
-    """A value as a table shows it: "351.8", "18.4%", or the symbol and what it means."""
+    """A value as its source states it: "351.8", "157", "18.4%", or the symbol and its meaning."""
     if symbol:
         return f"{symbol} ({SYMBOL_MEANING.get(symbol, 'not given')})"
     if pd.isna(value):
         return ""
     if unit == "count":
         return f"{value:,.0f}"
-    return f"{value:,.1f}{_unit_suffix(unit)}"
+    # As published: the DfE's files write a figure with the decimals it has ("157", "16.6"),
+    # never a ".0", and the rates worked out here are to one decimal.
+    return f"{value:,.1f}".removesuffix(".0") + _unit_suffix(unit)
 
 
 def series_name(area_type: str, area_name: str) -> str:

@@ -116,7 +116,8 @@ def table(rows: pd.DataFrame | Sequence[pd.DataFrame]) -> pd.DataFrame:
             of_note(n, d)
             for n, d in zip(rows[tidy.SHOWN_NUMERATOR], rows["denominator"], strict=True)
         ]
-        notes = [p or n for p, n in zip(parts, notes, strict=True)]
+        # A row's own note (a late count as its source states it) comes first.
+        notes = [n or p for p, n in zip(parts, notes, strict=True)]
     limit = threshold(rows)
     cells = [
         _cell(v, u, q, n, limit)

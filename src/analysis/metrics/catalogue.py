@@ -12,6 +12,7 @@ analysis.metrics.schema.CATALOGUE.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import config
 from analysis.errors import DataError
 from analysis.metrics import schema
 
@@ -93,10 +95,13 @@ def get(metric_id: str, timescales: Mapping[str, int] | None = None) -> Metric:
     Without `timescales`, or for a type they do not name, the catalogue's timescale is in force.
     KeyError names an unknown id.
     """
-    try:
-        metric = load()[metric_id]
-    except KeyError:
-        raise KeyError(f"unknown metric id '{metric_id}'") from None
+    known = load()
+    if metric_id not in known:
+        near = difflib.get_close_matches(str(metric_id), list(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        where = config.relative_to_root(CATALOGUE_CSV)
+        raise KeyError(f"unknown metric id '{metric_id}' (not in {where}){hint}")
+    metric = known[metric_id]
     if timescales and metric.assessment_type in timescales:
         return metric.with_timescale(timescales[metric.assessment_type])
     return metric

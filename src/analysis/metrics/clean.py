@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, not_utf8
 from analysis.metrics import catalogue, teams, tidy
 from analysis.metrics.parse import ParseError, parse_period, parse_scope, parse_value
 
@@ -25,6 +26,14 @@ def _display(path: Path) -> str:
     )
 
 
+def _unknown_metric(given: str, known: dict[str, catalogue.Metric]) -> str:
+    """What an unknown metric id should have been: the nearest ids, and where they are listed."""
+    where = config.relative_to_root(catalogue.CATALOGUE_CSV)
+    near = difflib.get_close_matches(given, list(known), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    return f"a metric id from the catalogue ({where}, column 'id'){hint}"
+
+
 def read_raw_file(
     path: Path, known_teams: dict[str, str] | None = None
 ) -> tuple[list[dict], list[Problem]]:
@@ -32,10 +41,11 @@ def read_raw_file(
     name = _display(path)
     rows: list[dict] = []
     problems: list[Problem] = []
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(name, None, None, None, f"UTF-8 text ({exc.reason})")]
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], not_utf8(data, name)
     reader = csv.reader(text.splitlines(keepends=True))
     header = next(reader, None)
     if header is None:
@@ -69,7 +79,7 @@ def read_raw_file(
 
         metric = known.get(raw["metric"])
         if metric is None:
-            bad("metric", "a metric id from the catalogue (src/analysis/metric_catalogue.csv)")
+            bad("metric", _unknown_metric(raw["metric"], known))
         for col in ("source", "source_ref"):
             if not raw[col]:
                 bad(col, "a citation: every figure names its document and paragraph or URL")
@@ -141,14 +151,25 @@ def clean(raw_dir: Path, out_dir: Path) -> pd.DataFrame:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `analysis clean`."""
-    parser.add_argument("--raw", type=Path, default=config.DATA_RAW, help="folder of raw CSVs")
-    parser.add_argument("--out", type=Path, default=config.DATA_PROCESSED, help="output folder")
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=config.DATA_RAW,
+        help="folder of raw CSVs, from the current folder (default: the project's data/raw)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=config.DATA_PROCESSED,
+        help="output folder, from the current folder (default: the project's data/processed)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `analysis clean`."""
-    table = clean(args.raw, args.out)
-    out = config.resolve(args.out) / "metrics.csv"
+    raw, out_dir = config.from_command_line(args.raw), config.from_command_line(args.out)
+    table = clean(raw, out_dir)
+    out = out_dir / "metrics.csv"
     metrics = table["metric"].nunique()
     print(f"wrote {config.relative_to_root(out)}: {len(table)} rows, {metrics} metrics")
     return 0

@@ -286,7 +286,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders to scan (default: every aggregate output in pipeline.yaml)",
+        help="files or folders to scan, from the current folder (default: every aggregate "
+        "output in pipeline.yaml)",
     )
     parser.add_argument(
         "--max-ids",
@@ -301,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
     """Scan and report; exit status 1 if any record-level data was found."""
     if args.max_ids < 0:
         raise UsageError("--max-ids must be 0 or more")
-    given = [config.resolve(p) for p in args.paths] or published_paths()
+    given = [config.from_command_line(p) for p in args.paths] or published_paths()
     missing = [p for p, g in zip(args.paths, given, strict=False) if not g.exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))

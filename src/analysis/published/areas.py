@@ -57,34 +57,90 @@ def authorities(published: Published) -> dict[str, Authority]:
     return found
 
 
+# The DfE writes some names with a trailing ", City of" or ", County of" that nobody says aloud
+# ("Kingston upon Hull, City of"); people also write them first ("City of Bristol").
+_SUFFIX = re.compile(r"\s*,\s*(city|county)\s+of\s*$", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(the\s+)?(city|county)\s+of\s+", re.IGNORECASE)
+
+
+def spoken(name: str) -> str:
+    """A name as said aloud, normalised: "Kingston upon Hull, City of" -> "kingston upon hull"."""
+    return _normal(_SUFFIX.sub("", name))
+
+
+def _spoken_query(text: str) -> str:
+    # "City of London" is a name in its own right: the "City of" is dropped only for matching,
+    # and an exact match on the full name is tried first.
+    return _normal(_PREFIX.sub("", _SUFFIX.sub("", text)))
+
+
+def _one(matches: list[Authority]) -> list[Authority]:
+    """Matches sharing one name are the one that exists now (Dorset: 835 to 2019, 838 from 2020)."""
+    if len({a.name for a in matches}) == 1 and len(matches) > 1:
+        latest = max(a.years[-1] for a in matches)
+        return [a for a in matches if a.years[-1] == latest]
+    return matches
+
+
+def _within(words: str, name: str) -> bool:
+    """Whether `words` are whole words of `name`, in order ("hull" in "kingston upon hull")."""
+    return f" {words} " in f" {name} "
+
+
 def find(query: str, known: dict[str, Authority]) -> Authority:
-    """The authority a person means by a name (any case), old code (874) or new code (E06…)."""
+    """The authority a person means by a name, old code (874) or new code (E06…).
+
+    A name is matched, ignoring case and punctuation, first exactly (as the DfE writes it, or
+    without its ", City of" / ", County of"), then by a unique beginning ("Hereford") or whole
+    words ("Hull", "Durham"); only then are the nearest names suggested. Several matches at one
+    step are listed rather than guessed between.
+    """
     text = query.strip()
     if text in known:
         return known[text]
     by_new = [a for a in known.values() if text.upper() in a.new_codes]
     if by_new:
         return by_new[0]
-    matches = [a for a in known.values() if _normal(a.name) == _normal(text)]
-    if len(matches) > 1:
-        # Dorset: the county to 2019 (835) and the unitary council from 2020 (838) share a name;
-        # a name means the authority that exists now.
-        latest = max(a.years[-1] for a in matches)
-        matches = [a for a in matches if a.years[-1] == latest]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        codes = ", ".join(f"{a.code} ({a.name})" for a in matches)
-        raise UsageError(f"'{query}' names several authorities: give a code, one of {codes}")
-    names = sorted({a.name for a in known.values()})
-    by_normal = {_normal(n): n for n in names}
-    near = difflib.get_close_matches(_normal(text), list(by_normal), n=3, cutoff=0.6)
+    typed, said = _normal(text), _spoken_query(text)
+    everyone = list(known.values())
+    steps = (
+        [a for a in everyone if _normal(a.name) == typed],
+        [a for a in everyone if spoken(a.name) == said],
+        [
+            a
+            for a in everyone
+            if said and (spoken(a.name).startswith(said) or _within(said, spoken(a.name)))
+        ],
+    )
+    for matches in steps:
+        matches = _one(matches)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise UsageError(_several(query, matches))
+    names = sorted({a.name for a in everyone})
+    by_spoken: dict[str, list[str]] = {}
+    for n in names:
+        by_spoken.setdefault(spoken(n), []).append(n)
+    near = difflib.get_close_matches(said or typed, list(by_spoken), n=3, cutoff=0.6)
     hint = (
-        f"did you mean {' or '.join(by_normal[n] for n in near)}?"
+        f"did you mean {' or '.join(n for s in near for n in by_spoken[s])}?"
         if near
         else "give a name as the DfE writes it, an old code such as 874 or a code such as E06000031"
     )
     raise UsageError(f"no English local authority called '{query}': {hint}")
+
+
+def _several(query: str, matches: list[Authority]) -> str:
+    """The message for a name that fits several authorities: each with its code."""
+    names = {a.name for a in matches}
+    listed = "; ".join(
+        f"{a.name} ({a.code})" if len(names) < len(matches) else a.name
+        for a in sorted(matches, key=lambda a: (a.name, a.code))
+    )
+    if len(names) < len(matches):
+        return f"'{query}' names several authorities: give a code, one of {listed}"
+    return f"'{query}' could be any of {len(matches)} authorities: {listed}; give the whole name"
 
 
 def neighbour_codes(authority: Authority, published: Published, model: str = "2025") -> list[str]:

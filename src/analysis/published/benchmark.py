@@ -14,7 +14,7 @@ from analysis.atomic import write_text
 from analysis.errors import DataError, Problem
 from analysis.metrics import catalogue
 from analysis.published import areas
-from analysis.published.read import Published, read_published, split_value
+from analysis.published.read import Published, display, read_published, split_value
 from analysis.published.schema import (
     CHILDREN_0_TO_17,
     CLA_AT_31_MARCH,
@@ -129,7 +129,9 @@ def all_areas(published: Published) -> pd.DataFrame:
         for r in b1.loc[b1["geographic_level"] == LOCAL_AUTHORITY, PLACE_COLUMNS].to_dict("records")
     }
     records: list[dict] = []
-    problems: list[Problem] = []
+    # mid-year -> areas without a population that year (level, name), and the files asking.
+    unpopulated: dict[int, dict[tuple[str, str], None]] = {}
+    asking: dict[int, dict[str, None]] = {}
     for src in SOURCES:
         spec, unit = FILES[src.file], catalogue.get(src.metric).unit
         table = published.tables[src.file]
@@ -155,16 +157,8 @@ def all_areas(published: Published) -> pd.DataFrame:
             if src.per_10k:
                 pop = population.get((*_where(row), year - 1))
                 if pop is None:
-                    problems.append(
-                        Problem(
-                            FILES["ons"].name,
-                            None,
-                            "population_estimate",
-                            None,
-                            f"children aged 0 to 17 at mid-year {year - 1} for "
-                            f"{_place(row, level)[1]} (to divide {spec.name}:{row['_line']} by)",
-                        )
-                    )
+                    unpopulated.setdefault(year - 1, {})[(level, _place(row, level)[1])] = None
+                    asking.setdefault(year - 1, {})[spec.name] = None
                     continue
                 # "mid-year 2012", not "mid-2012": the privacy guard reads "mid-2012" as an id.
                 ref += (
@@ -198,11 +192,41 @@ def all_areas(published: Published) -> pd.DataFrame:
                     "source_ref": ref,
                 }
             )
-    if problems:
-        raise DataError(problems)
+    if unpopulated:
+        ons = display(published.folder / FILES["ons"].name)
+        raise DataError(
+            _no_population(ons, year, list(unpopulated[year]), list(asking[year]))
+            for year in sorted(unpopulated)
+        )
     out = pd.DataFrame.from_records(records)
     out["value"] = out["value"].astype("float64")
     return out
+
+
+def _no_population(
+    ons: str, year: int, missing: list[tuple[str, str]], files: list[str]
+) -> Problem:
+    """One problem for a mid-year without populations: a new DfE year needs ONS's new file."""
+    if len(missing) <= 5:
+        which = ", ".join(name for _, name in missing)
+    else:
+        plural = {"region": ("region", "regions"), "authority": ("authority", "authorities")}
+        parts = []
+        for level in ("england", "region", "authority"):
+            n = sum(1 for lv, _ in missing if lv == level)
+            if n:
+                parts.append("England" if level == "england" else f"{n} {plural[level][n != 1]}")
+        which = parts[-1] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    areas_said = f"{len(missing)} area{'s' if len(missing) != 1 else ''}"
+    return Problem(
+        ons,
+        None,
+        "population_estimate",
+        None,
+        f"children aged 0 to 17 at mid-year {year}, to divide the {year + 1} figures of "
+        f"{', '.join(files)} by: no ONS mid-{year} population for {areas_said} ({which}): "
+        "add the new mid-year estimates to this file",
+    )
 
 
 def ranks(everyone: pd.DataFrame) -> pd.DataFrame:
@@ -320,7 +344,8 @@ def benchmark(
 def _text(value: object, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return f"{int(value)}" if unit == "count" else f"{value:.1f}"
+    # A whole rate or percentage is written whole, as the DfE's files write it ("157").
+    return f"{int(value)}" if unit == "count" else f"{value:.1f}".removesuffix(".0")
 
 
 def _whole(value: object) -> str:
@@ -330,7 +355,7 @@ def _whole(value: object) -> str:
 
 
 def to_csv_text(table: pd.DataFrame) -> str:
-    """The table as CSV text: counts whole, rates and percentages to one decimal place."""
+    """The table as CSV text: counts whole, rates and percentages to one decimal place at most."""
     out = table.copy()
     out["value"] = [_text(v, u) for v, u in zip(out["value"], out["unit"], strict=True)]
     for col in ("neighbours_used", "rank", "ranked_of", "quartile"):

@@ -25,17 +25,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the DfE statistical neighbour model to compare with (default 2025)",
     )
     parser.add_argument(
-        "--dfe", type=Path, default=DFE_DIR, help="folder of the DfE's EES CSV files"
+        "--dfe",
+        type=Path,
+        default=DFE_DIR,
+        help="folder of the DfE's EES CSV files, from the current folder (default: the "
+        "project's data/raw/dfe)",
     )
     parser.add_argument(
-        "--out", type=Path, required=True, help="folder to write benchmarks.csv into"
+        "--out",
+        type=Path,
+        required=True,
+        help="folder to write benchmarks.csv into, from the current folder",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `analysis benchmark`: build the table, then write it (nothing is written on error)."""
-    authority, table = benchmark.build(args.authority, args.neighbours, args.dfe)
-    path = benchmark.write(table, config.resolve(args.out))
+    dfe = config.from_command_line(args.dfe)
+    authority, table = benchmark.build(args.authority, args.neighbours, dfe)
+    path = benchmark.write(table, config.from_command_line(args.out))
     print(
         f"wrote {display(path)}: {len(table)} rows for {authority.name} "
         f"({authority.code}), neighbours from the {args.neighbours} model"

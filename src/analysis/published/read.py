@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis import config
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, not_utf8
 from analysis.published import schema
 from analysis.published.schema import SYMBOLS, EesFile, NeighbourFile
 
@@ -56,8 +56,8 @@ def _read_text(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         # Every cell as text, and no cell read as missing: "x" and "" must reach the checks as
         # written. utf-8-sig drops the byte-order mark some of the DfE's files start with.
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, None, None, None, f"UTF-8 text ({exc.reason})")]
+    except UnicodeDecodeError:
+        return None, not_utf8(path.read_bytes(), name)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         return None, [Problem(name, None, None, None, f"a CSV file ({exc})")]
     df.columns = [str(c).strip() for c in df.columns]

@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "notebooks",
         nargs="*",
         metavar="NOTEBOOK",
-        help="notebooks to re-execute (default: every notebooks/*.ipynb)",
+        help="notebooks to re-execute, from the current folder (default: every "
+        "notebooks/*.ipynb of the project)",
     )
     parser.add_argument(
         "--check",
@@ -51,7 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Re-execute the committed notebooks in place from a clean kernel with default parameters."""
-    paths = [config.resolve(p) for p in args.notebooks] or sorted(config.NOTEBOOKS.glob("*.ipynb"))
+    paths = [config.from_command_line(p) for p in args.notebooks] or sorted(
+        config.NOTEBOOKS.glob("*.ipynb")
+    )
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise UsageError(f"no such notebook: {', '.join(missing)}")

@@ -28,8 +28,8 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
 
 
-def pack_notebook(layout: Layout, notebooks: list[Path]) -> Path:
-    """The notebook a pack runs per authority: any authority's, taking an `authority` parameter."""
+def any_authority_notebooks(layout: Layout, notebooks: list[Path]) -> list[Path]:
+    """The notebooks that can show any authority: none of pipeline.yaml's own, an `authority`."""
     declared = pipeline.load(layout.pipeline)
     found = []
     for path in notebooks:
@@ -40,6 +40,12 @@ def pack_notebook(layout: Layout, notebooks: list[Path]) -> Path:
             and "authority" in notebook_parameters(path)
         ):
             found.append(path)
+    return found
+
+
+def pack_notebook(layout: Layout, notebooks: list[Path]) -> Path:
+    """The notebook a pack runs per authority: any authority's, taking an `authority` parameter."""
+    found = any_authority_notebooks(layout, notebooks)
     if len(found) != 1:
         names = ", ".join(p.stem for p in found) or "none"
         raise UsageError(
@@ -55,10 +61,8 @@ def pack_authorities(names: Sequence[str], regions: Sequence[str], dfe_dir: Any)
     'all' and regions mean the authorities in the latest year of the DfE's table B1.
     """
     from analysis.published import areas
-    from analysis.published.read import DFE_DIR, read_published
 
-    published = read_published(config.resolve(str(dfe_dir)) if dfe_dir else DFE_DIR)
-    known = areas.authorities(published)
+    known = _known(dfe_dir)
     latest_year = max(a.years[-1] for a in known.values())
     current = [a for a in known.values() if a.years[-1] == latest_year]
     chosen: dict[str, Any] = {}
@@ -82,6 +86,25 @@ def pack_authorities(names: Sequence[str], regions: Sequence[str], dfe_dir: Any)
         if other is not authority:
             raise UsageError(f"{other.name} and {authority.name} would share a page name")
     return sorted(chosen.values(), key=lambda a: (slug(a.name), a.code))
+
+
+def _known(dfe_dir: Any) -> dict[str, Any]:
+    """Every authority in the DfE files of dfe_dir (a notebook parameter: from the project root)."""
+    from analysis.published import areas
+    from analysis.published.read import DFE_DIR, read_published
+
+    return areas.authorities(read_published(config.resolve(str(dfe_dir)) if dfe_dir else DFE_DIR))
+
+
+def page_authority(name: Any, dfe_dir: Any) -> Any:
+    """The authority `-p authority NAME` means, found as the page will find it.
+
+    Checked before any kernel starts, so a misspelt name stops the run with a suggestion (exit
+    status 2) rather than failing inside the notebook.
+    """
+    from analysis.published import areas
+
+    return areas.find(str(name), _known(dfe_dir))
 
 
 class Progress:

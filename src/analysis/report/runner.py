@@ -24,8 +24,10 @@ from analysis.report.pack import (
     PACK_INTRO,
     PACK_TITLE,
     Progress,
+    any_authority_notebooks,
     pack_authorities,
     pack_notebook,
+    page_authority,
     slug,
 )
 from analysis.report.params import CliValue, check_parameters, load_params_file, notebook_parameters
@@ -62,10 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="set a notebook parameter (repeatable); checked against each notebook's defaults",
+        help="set a notebook parameter (repeatable); checked against each notebook's defaults; "
+        "a path here starts from the project root",
     )
     parser.add_argument(
-        "--params-file", type=Path, help="YAML mapping of parameters (-p values win over it)"
+        "--params-file",
+        type=Path,
+        help="YAML mapping of parameters (-p values win over it), from the current folder; "
+        "paths in it start from the project root",
     )
     parser.add_argument(
         "--notebook",
@@ -79,13 +85,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--notebooks-dir",
         type=Path,
         default=config.NOTEBOOKS,
-        help="folder of notebooks to run (default: notebooks/)",
+        help="folder of notebooks to run, from the current folder (default: the project's "
+        "notebooks/)",
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=config.REPORTS,
-        help="reports folder (default: reports/); staging, lock and logs/ sit beside it",
+        help="reports folder, from the current folder (default: the project's reports/); "
+        "staging, lock and logs/ sit beside it",
     )
     parser.add_argument(
         "--authority",
@@ -146,9 +154,13 @@ def default_jobs() -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run `analysis report`."""
-    layout = Layout(out=config.resolve(args.out), notebooks_dir=config.resolve(args.notebooks_dir))
+    layout = Layout(
+        out=config.from_command_line(args.out),
+        notebooks_dir=config.from_command_line(args.notebooks_dir),
+    )
     notebooks = select_notebooks(layout.notebooks_dir, args.notebooks)
-    given: dict[str, Any] = load_params_file(args.params_file) if args.params_file else {}
+    params_file = config.from_command_line(args.params_file) if args.params_file else None
+    given: dict[str, Any] = load_params_file(params_file) if params_file else {}
     # -p values stay strings here; they are converted to each default's type when checked.
     given.update({name: CliValue(value) for name, value in args.parameters})
     for name in given:
@@ -161,6 +173,11 @@ def run(args: argparse.Namespace) -> int:
         notebooks = [pack_notebook(layout, notebooks)]
         pack = pack_authorities(args.authorities, args.region, given.get("dfe_dir"))
     else:
+        if isinstance(given.get("authority"), str) and any_authority_notebooks(layout, notebooks):
+            # The name as the DfE writes it: "-p authority hull" is the page a pack builds for
+            # "Kingston upon Hull, City of", and its own notebooks are kept for Peterborough.
+            found = page_authority(given["authority"], given.get("dfe_dir"))
+            given["authority"] = CliValue(found.name)
         notebooks = honest_notebooks(layout, notebooks, given.get("authority"), given)
     try:
         with run_lock(layout.lock):

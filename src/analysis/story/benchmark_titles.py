@@ -26,7 +26,12 @@ def _series(table: pd.DataFrame, metric: str, area_type: str) -> pd.Series:
 
 
 def trend_title(table: pd.DataFrame, authority: str) -> str:
-    """How often the authority's children in need rate was above England's."""
+    """How often the authority's children in need rate was above England's.
+
+    Only years with a figure for both are counted; when the authority has years without one
+    (a symbol such as x), the title says "of N years with a published figure", never "every
+    year".
+    """
     mine, england = _series(table, CIN_RATE, "authority"), _series(table, CIN_RATE, "england")
     years = mine.index.intersection(england.index)
     if years.empty:
@@ -34,10 +39,21 @@ def trend_title(table: pd.DataFrame, authority: str) -> str:
             f"No children in need rate is published for {authority}",
             "No children in need rate is published",
         )
+    rows = table[(table["metric"] == CIN_RATE) & (table["area_type"] == "authority")]
+    unpublished = rows["time_period"].nunique() > len(years)
     above = int((mine[years] > england[years]).sum())
     below = int((mine[years] < england[years]).sum())
     n = len(years)
     span = f"{years.min()} to {years.max()}"
+    if unpublished:
+        side, count = ("below", below) if below == n else ("above", above)
+        return fit(
+            f"{authority}'s children in need rate was {side} England's in {count} of {n} years "
+            "with a published figure",
+            f"{authority}'s CIN rate was {side} England's in {count} of {n} years with a figure",
+            f"Children in need rate {side} England's in {count} of {n} years with a figure",
+            f"CIN rate {side} England's in {count} of {n} years with a figure",
+        )
     if above == n or below == n:
         side = "above" if above == n else "below"
         return fit(

@@ -215,19 +215,30 @@ def team_panels(table: pd.DataFrame, metric: str) -> tuple[list[str], list[pd.Da
     return teams, [rows[rows["scope"] == team] for team in teams]
 
 
-def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
+def _row(table: pd.DataFrame, metric: str, month: np.datetime64) -> pd.Series | None:
+    """The service-wide row of a metric in a month, if the table has one."""
     rows = table[
         (table["metric"] == metric)
         & (table["scope"] == "service")
         & (table["period_start"].to_numpy().astype("datetime64[M]") == month)
     ]
-    if rows.empty:
+    return rows.iloc[0] if len(rows) else None
+
+
+def _limit(table: pd.DataFrame) -> int:
+    """The largest count the table's run suppressed."""
+    found = formatting.threshold(table)
+    return found if found is not None else disclosure.DEFAULT_THRESHOLD
+
+
+def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
+    """A month's figure as it reads in a sentence: "19", "93%", "between 1 and 5"."""
+    r = _row(table, metric, month)
+    if r is None:
         return "not available"
-    r = rows.iloc[0]
-    # A suppressed count says which counts were hidden, as the tables do: "suppressed (1–5)".
-    # A share is suppressed for its small parts; "suppressed (1–5) of ..." would misread.
     if r["qualifier"] == tidy.SUPPRESSED and r["unit"] == "count":
-        return formatting.suppressed_text(formatting.threshold(rows.iloc[[0]]))
+        # Said as the range it lies in; the sentence says why it is not exact.
+        return f"between 1 and {_limit(table)}"
     return fmt_value(r["value"], r["unit"], r["qualifier"])
 
 
@@ -247,7 +258,7 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
     """One sentence: open CIN cases and the assessment backlog at two month ends.
 
     For the synthetic extract, the cabinet report's two (December 2011, April 2012); for a real
-    extract, its first and last months. Suppressed counts say so.
+    extract, its first and last months. A suppressed count is said as its range, and why.
     """
     first, last = compared_months(table, synthetic)
     before, after = _month_name(first), _month_name(last)
@@ -256,31 +267,87 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
     overdue = (present(table, "{}_assessments_overdue") or ["initial_assessments_overdue"])[0]
     backlog = [_at(table, overdue, m) for m in (first, last)]
     kind = overdue.split("_")[0]
-    return (
-        f"{who}, open children in need cases went from {cin[0]} at the end of {before} to "
-        f"{cin[1]} at the end of {after}, and {kind} assessments out of timescale from "
-        f"{backlog[0]} to {backlog[1]}."
+
+    cases = (
+        f"open children in need cases went from {cin[0]} at the end of {before} to {cin[1]} at "
+        f"the end of {after}"
+        if cin[0] != cin[1] or cin[0].startswith("between")
+        else f"open children in need cases stayed at {cin[0]} from the end of {before} to the "
+        f"end of {after}"
     )
+    waiting = (
+        f"{kind} assessments out of timescale from {backlog[0]} to {backlog[1]}"
+        if backlog[0] != backlog[1] or backlog[0].startswith("between")
+        else f"{kind} assessments out of timescale stayed at {backlog[0]}"
+    )
+    why = (
+        f", exact counts from 1 to {_limit(table)} being withheld to protect the children they "
+        "count"
+        if any(t.startswith("between") for t in [*cin, *backlog])
+        else ""
+    )
+    return f"{who}, {cases}, and {waiting}{why}."
+
+
+def _share_words(
+    table: pd.DataFrame, kind: str, month: np.datetime64, days: int | None
+) -> tuple[str, str]:
+    """How one assessment type's share on time in a month reads: ("number", words) or a
+    sentence of its own ("sentence", words) when there is no share to give."""
+    name = _month_name(month)
+    share = _row(table, f"{kind}_assessments_on_time_pct", month)
+    completed = _row(table, f"{kind}_assessments_completed", month)
+    limit = _limit(table)
+    if share is not None and pd.notna(share["value"]):
+        return "number", fmt_value(share["value"], share["unit"], share["qualifier"])
+    if completed is not None and completed["value"] == 0:
+        return "sentence", f"No {kind} assessment was completed in {name}."
+    if share is not None and share["qualifier"] == tidy.SUPPRESSED:
+        if completed is not None and completed["qualifier"] == tidy.SUPPRESSED:
+            how_many = f"Between 1 and {limit} {kind} assessments were completed in {name}"
+        elif completed is not None and pd.notna(completed["value"]):
+            how_many = (
+                f"{formatting.fmt_number(completed['value'])} {kind} assessments were completed "
+                f"in {name}, and between 1 and {limit} of them on time"
+            )
+        else:
+            how_many = f"Few {kind} assessments were completed in {name}"
+        return "sentence", (
+            f"{how_many}: how many were within {days} working days is not shown, because "
+            "numbers that small could identify the children concerned."
+        )
+    return "sentence", f"The extract gives no figure for {kind} assessments in {name}."
 
 
 def timeliness_sentence(table: pd.DataFrame, synthetic: bool = True) -> str:
-    """Plain words on the share of each assessment type on time in the month compared."""
+    """Plain words on the share of each assessment type on time in the month compared.
+
+    A share that is suppressed, or that does not exist because no assessment of that type was
+    completed, is said in words of its own, never put where a number would go.
+    """
     month = compared_months(table, synthetic)[1]
-    shares = [
-        (m.split("_")[0], _at(table, m, month), timescale(table, m))
-        for m in present(table, "{}_assessments_on_time_pct")
-    ] or [("initial", "not available", timescale(table, "initial_assessments_on_time_pct"))]
+    kinds = [m.split("_")[0] for m in present(table, "{}_assessments_on_time_pct")] or ["initial"]
+    numbers, others = [], []
+    for kind in kinds:
+        days = timescale(table, f"{kind}_assessments_on_time_pct")
+        how, words = _share_words(table, kind, month, days)
+        if how == "number":
+            numbers.append((kind, words, days))
+        else:
+            others.append(words)
     parts = [
         f"{share} of {kind} assessments were within {days} working days"
         if i == 0
         else f"{share} of {kind} assessments within {days}"
-        for i, (kind, share, days) in enumerate(shares)
+        for i, (kind, share, days) in enumerate(numbers)
     ]
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (
-        f"Of the assessments completed in {_month_name(month)}, {joined}. Working days leave "
-        "out weekends and England and Wales bank holidays."
-    )
+    sentences = []
+    if parts:
+        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        sentences.append(f"Of the assessments completed in {_month_name(month)}, {joined}.")
+    sentences += others
+    sentences.append("Working days leave out weekends and England and Wales bank holidays.")
+    return " ".join(sentences)
 
 
 def counting_text(table: pd.DataFrame) -> str:

@@ -28,7 +28,7 @@ from analysis.published.benchmark import benchmark
 from analysis.published.read import read_published
 from analysis.story import case_kpis
 from analysis.story.case_kpis import CasePage, with_numerators
-from analysis.story.formatting import fmt_value, suppressed_text
+from analysis.story.formatting import fmt_value, suppressed_text, timescale
 
 KINDS = {
     "annex-a": "an Ofsted Annex A workbook",
@@ -187,8 +187,7 @@ def limits(page: CasePage | OwnPage) -> str:
     return (
         "Re-referrals are counted from List 3, which usually covers only the six months before "
         "the workbook's date: a re-referral whose earlier referral is older than that is not "
-        "seen. Annex A names no teams for the census; caseloads come from List 6's allocated "
-        "team and worker, and no worker is ever named here."
+        "seen."
     )
 
 
@@ -364,6 +363,65 @@ def show_own_panels(page: CasePage | OwnPage, figures_dir: str) -> None:
     )
 
 
-def who(page: CasePage | OwnPage, authority: str) -> str:
-    """The authority the page's words name: the files' own, else the notebook's parameter."""
-    return page.name if isinstance(page, OwnPage) else authority
+def show_caseloads(page: CasePage | OwnPage, figures_dir: str) -> None:
+    """Caseload per worker by team, or why it cannot be counted from this input."""
+    from analysis.story import case_titles
+    from analysis.story.formatting import markdown
+
+    teams, rows = case_kpis.team_panels(page.shown, "caseload_per_worker")
+    if not teams:
+        from IPython.display import display
+
+        why = {
+            "cin-census": "a census return names no team or worker",
+            "annex-a": "List 6 of this workbook gives no allocated team and worker",
+        }.get(getattr(page, "kind", ""), "the records name no team and worker")
+        display(markdown(f"Caseloads cannot be counted: {why}."))
+        return
+    case_kpis.show_panels(
+        rows,
+        case_titles.caseload_title(page, teams),
+        "04_case_level_kpis-caseloads",
+        figures_dir,
+        panel_titles=teams,
+        share_y=True,
+        subtitle=case_titles.subtitle(
+            page, rows, "open cases over workers holding any, month ends"
+        ),
+    )
+
+
+def headline(page: CasePage | OwnPage, authority: str) -> str:
+    """The page's one-sentence headline, naming whose records these are."""
+    if not isinstance(page, OwnPage):
+        return case_kpis.headline(page.monthly, authority, page.synthetic)
+    text = case_kpis.headline(page.monthly, page.name, False)
+    return text.replace("In this extract,", f"In {page.name}'s own records,", 1)
+
+
+def counting_text(page: CasePage | OwnPage) -> str:
+    """How the figures are counted, for the input the page read."""
+    if not isinstance(page, OwnPage):
+        return case_kpis.counting_text(page.monthly)
+    days = (
+        timescale(page.monthly, "single_assessments_on_time_pct")
+        or (catalogue.timescales()["single"])
+    )
+    caseloads = (
+        "Caseload per worker divides a team's open episodes by the workers holding at least one "
+        "(List 6's allocated team and worker, as they are now, so earlier months' caseloads are "
+        "approximate); no worker is ever named. "
+        if page.kind == "annex-a"
+        else ""
+    )
+    return (
+        "How the figures are counted: a single assessment is on time when the working days "
+        "after its start, up to and including its authorisation, are no more than "
+        f"{days}; it is out of timescale at a month end when it is still open on that day and "
+        "its deadline came before it. An episode, or a child protection plan, is open at a month "
+        "end when it started on or before that day and had not ended by it; a referral with no "
+        "further action is never an open episode, and a child with two plans counts once. A "
+        "referral is a re-referral when the same child had another on an earlier date no more "
+        f"than twelve months before. {caseloads}Working days leave out weekends and England and "
+        "Wales bank holidays. Every rule is written in data/raw/README.md."
+    )

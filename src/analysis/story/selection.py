@@ -164,9 +164,9 @@ def timeliness_points(
     if late_metric is not None:
         late = df[(df["metric"] == late_metric) & df["denominator"].notna()].copy()
         late["measured_as"] = late_metric
-        # The share's numerator and denominator: how many of how many were on time.
+        # The figure as the source states it, then the on-time count the share is built on.
         late["note"] = [
-            f"{fmt_number(d - v)} of {fmt_number(d)}"
+            f"{fmt_number(v)} of {fmt_number(d)} late, as stated; {fmt_number(d - v)} on time"
             for v, d in zip(late["value"], late["denominator"], strict=True)
         ]
         late[tidy.SHOWN_NUMERATOR] = late["denominator"] - late["value"]

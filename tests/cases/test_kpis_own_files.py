@@ -1,0 +1,123 @@
+"""`analysis kpis --annex-a`: the shared Annex A sample's monthly figures, worked out by hand.
+
+The sample (tests/fixtures/annex_a, made up, MIT) as read: List 3, six referrals of six children
+on 16/09/2020, none NFA. List 4, five assessments: started 16/05/2019, 30/10/2019, 26/12/2019 and
+twice 26/02/2020, authorised 08/02/2021, 19/01/2021, 11/11/2020 and twice 02/02/2021. List 5,
+five enquiries started 16/09/2020: conferences on 05/10/2020 (two) and 01/10/2020, and two
+marked not required. List 6, five episodes started 2006 to 2017, none closed, team and worker
+#N/A. List 7, seven plans: 23/11/2020-16/02/2021, two from 08/02/2021 still open, two
+27/04/2020-04/01/2021, two 25/06/2019-17/09/2020.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "annex_a" / "Annex_A_sample_2024_Jan.xlsx"
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    out = tmp_path_factory.mktemp("kpis")
+    assert main(["kpis", "--annex-a", str(SAMPLE), "--out", str(out)]) == 0
+    return pd.read_csv(out / "metrics.csv", keep_default_na=False)
+
+
+def value(table, metric, period, scope="service"):
+    rows = table[(table.metric == metric) & (table.period == period) & (table.scope == scope)]
+    assert len(rows) == 1, (metric, period, len(rows))
+    return float(rows.value.iloc[0])
+
+
+def test_months_run_from_the_first_flow_event_to_the_latest_date(table):
+    # The first assessment started in May 2019; the latest date is a plan's end, 16/02/2021.
+    months = table.loc[table.metric == "open_cin_cases", "period"].tolist()
+    assert (months[0], months[-1], len(months)) == ("May 2019", "February 2021", 22)
+
+
+def test_referrals(table):
+    assert value(table, "referrals_received", "September 2020") == 6
+    assert value(table, "referrals_received", "October 2020") == 0
+    # Six different children with no earlier referral: no re-referral.
+    assert value(table, "rereferrals_pct", "September 2020") == 0.0
+
+
+def test_assessments(table):
+    assert value(table, "single_assessments_completed", "November 2020") == 1
+    assert value(table, "single_assessments_completed", "February 2021") == 3
+    # Every one took far longer than 45 working days.
+    assert value(table, "single_assessments_on_time_pct", "February 2021") == 0.0
+    # 26/02/2020 + 45 working days: 27-28 Feb (2), March 2020 (22), April 2020 less Good Friday
+    # and Easter Monday (20) = 44 on 30 April, so the deadline is Friday 1 May. At 30 April only
+    # the three 2019 starts are overdue; at 31 May all five; at 30 November four (one authorised
+    # 11 November); at 28 February 2021 none is open.
+    assert value(table, "single_assessments_overdue", "April 2020") == 3
+    assert value(table, "single_assessments_overdue", "May 2020") == 5
+    assert value(table, "single_assessments_overdue", "November 2020") == 4
+    assert value(table, "single_assessments_overdue", "February 2021") == 0
+
+
+def test_children_in_need_and_no_caseload_without_teams(table):
+    assert value(table, "open_cin_cases", "May 2019") == 5
+    assert value(table, "open_cin_cases", "February 2021") == 5
+    # List 6's team and worker are #N/A: no caseload can be counted.
+    assert "caseload_per_worker" not in set(table.metric)
+
+
+def test_section_47_and_conferences(table):
+    assert value(table, "s47_enquiries_started", "September 2020") == 5
+    # 16/09/2020 to 05/10/2020: 17-18, 21-25, 28-30 Sept, 1-2 and 5 Oct = 13 working days;
+    # to 01/10/2020, 11. All three held in October, on time; the two not required left out.
+    assert value(table, "icpcs_held", "October 2020") == 3
+    assert value(table, "icpcs_on_time_pct", "October 2020") == 100.0
+
+
+def test_children_on_a_plan(table):
+    # 30/09/2020: the two plans from 27/04/2020 (the 2019 ones ended 17/09/2020).
+    assert value(table, "children_on_cpp", "September 2020") == 2
+    # 31/12/2020: those two and the plan from 23/11/2020.
+    assert value(table, "children_on_cpp", "December 2020") == 3
+    # 31/01/2021: only the plan from 23/11/2020 (the others ended 04/01/2021).
+    assert value(table, "children_on_cpp", "January 2021") == 1
+    # 28/02/2021: the two from 08/02/2021.
+    assert value(table, "children_on_cpp", "February 2021") == 2
+
+
+def test_no_child_id_or_worker_name_is_written(table):
+    text = table.to_csv()
+    for personal in ("6537810", "Hallie Erwin", "Marty Gonsalves", "2019-05-16"):
+        assert personal not in text
+
+
+def test_without_authority_the_run_says_it_is_not_known(tmp_path):
+    import json
+
+    assert main(["kpis", "--annex-a", str(SAMPLE), "--out", str(tmp_path)]) == 0
+    run = json.loads((tmp_path / "kpis_run.json").read_text())
+    assert run["authority"] is None
+    assert "the authority is not known" in run["authority_note"]
+
+
+def test_a_bad_cell_is_reported_and_nothing_written(tmp_path, capsys):
+    import xlsxwriter
+
+    book = tmp_path / "bad.xlsx"
+    with xlsxwriter.Workbook(book) as wb:
+        sheet = wb.add_worksheet("List 4")
+        sheet.write_row(0, 0, ["Child Unique ID", "Continuous Assessment Start Date",
+                               "Continuous Assessment Date of Authorisation",
+                               "Allocated Team", "Allocated Worker"])  # fmt: skip
+        sheet.write_row(1, 0, ["1", "01/02/2020", "31/02/2020", "T", "W"])
+        for n in (3, 5, 6, 7):
+            wb.add_worksheet(f"List {n}")
+    out = tmp_path / "out"
+    assert main(["kpis", "--annex-a", str(book), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "bad.xlsx: 'List 4'!C2: column 'Continuous Assessment Date of Authorisation': "
+        "value '31/02/2020': expected a date"
+    ) in err
+    assert not out.exists()
