@@ -507,3 +507,10 @@ def test_kpis_give_the_same_monthly_figures_from_every_shape(written, truth):
     ]
     assert _figures(csv, all_three) == _figures(census, all_three) == _figures(book, all_three)
     assert len(_figures(csv, all_three)) >= 5 * 35  # each month of the window, nearly all
+
+
+def test_out_starts_from_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["synth", "--format", "cin-census", "--children", "60", "--out", "rel"]
+    assert main(argv) == 0
+    assert (tmp_path / "rel" / "cin_census_2024.xml").is_file()

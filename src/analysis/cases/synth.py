@@ -164,7 +164,7 @@ def _recent(args: argparse.Namespace) -> int:
     la_code = synth_formats.DEFAULT_LA_CODE if args.la_code is None else args.la_code
     if not re.fullmatch(r"\d{3}", la_code):
         raise UsageError(f"--la-code must be three digits (the DfE's old LA code), not {la_code}")
-    out = resolve(args.out)
+    out = from_command_line(args.out)
     records = synth_recent.generate(args.seed, children)
     said = synth_formats.write(records, args.format, out, la_code)
     print(f"wrote {said} (synthetic, recent, seed {args.seed}) -> {relative_to_root(out)}")
