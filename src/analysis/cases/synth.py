@@ -15,6 +15,10 @@ How: month-end stocks (open episodes, overdue assessments) follow target paths e
 choosing which records open and close in each month; the everyday flow of assessments is drawn
 at random around monthly rates, with late ones finished before the next month end so that only
 the deliberate backlog is ever overdue at a month end. Same seed, same bytes.
+
+That story is written in our CSV layout only (`--format csv`, the default). `--story recent`
+is a second made-up record set, April 2021 to March 2024 (analysis.cases.synth_recent), written
+as an Annex A workbook, CIN census returns or our CSV layout (analysis.cases.synth_formats).
 """
 
 from __future__ import annotations
