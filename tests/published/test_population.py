@@ -28,9 +28,10 @@ def test_a_name_that_contradicts_the_return_is_refused(known):
         population.authority_for("805", "Leeds", known)
 
 
-def test_an_unknown_code_is_refused(known):
-    with pytest.raises(UsageError, match="LA code 999 is not an English local authority"):
-        population.authority_for("999", None, known)
+def test_an_unknown_code_leaves_the_authority_unknown_unless_a_name_contradicts_it(known):
+    assert population.authority_for("999", None, known) is None
+    with pytest.raises(UsageError, match="LA code is 999, which table B1"):
+        population.authority_for("999", "Hartlepool", known)
 
 
 def test_children_aged_0_to_17_by_mid_year_with_their_line(known):

@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
             "authority": None
             if authority is None
             else {"name": authority.name, "code": authority.code},
-            "authority_note": None if authority is not None else AUTHORITY_UNKNOWN,
+            "authority_note": None if authority is not None else unknown_note(records.la_code),
             "census_reference_dates": sorted(
                 f.reference_date.isoformat() for f in records.files if f.reference_date
             ),
@@ -174,14 +174,21 @@ def run(args: argparse.Namespace) -> int:
     suppressed = int((table["qualifier"] == tidy.SUPPRESSED).sum())
     note = f", {suppressed} suppressed (threshold {threshold})" if args.publish else ""
     print(f"wrote {len(table)} rows{note} -> {relative_to_root(out / 'metrics.csv')}")
+    if about.get("authority_note"):
+        print(f"note: {about['authority_note']}")
     if not args.publish:
         print(f"{relative_to_root(out / 'metrics.csv')}: {NOT_FOR_PUBLICATION}")
     return 0
 
 
-AUTHORITY_UNKNOWN = (
-    "the authority is not known: an Annex A workbook names none; give --authority to name it"
-)
+def unknown_note(la_code: str | None) -> str:
+    """Why the authority is not known, and what follows from it."""
+    if la_code is None:
+        return "the authority is not known: an Annex A workbook names none; give --authority"
+    return (
+        f"the authority is not known: the census return's LA code {la_code} is not in the "
+        "DfE's table B1, so no rate per 10,000 children is worked out"
+    )
 
 
 def _set_aside(

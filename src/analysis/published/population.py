@@ -55,7 +55,9 @@ def authority_for(
     """The authority records belong to: their own LA code (a census header's) or the one named.
 
     A census return names its authority; an Annex A workbook does not, so the person names it
-    (`given`, a name or code). Both given and disagreeing is an error; neither gives None.
+    (`given`, a name or code). Both given and disagreeing is an error. A code that table B1
+    does not know (a made-up return's 999) gives None, as nothing named does: the authority is
+    then not known, and nothing is compared with the DfE's figures.
     """
     everyone = areas.authorities(known)
     named = areas.find(given, everyone) if given else None
@@ -63,10 +65,12 @@ def authority_for(
         return named
     own = everyone.get(la_code)
     if own is None:
-        raise UsageError(
-            f"the census return's LA code {la_code} is not an English local authority in the "
-            f"DfE's table B1 ({FILES['b1'].name})"
-        )
+        if named is not None:
+            raise UsageError(
+                f"--authority names {named.name} ({named.code}) but the census return's LA code "
+                f"is {la_code}, which table B1 ({FILES['b1'].name}) does not know"
+            )
+        return None
     if named is not None and named.code != own.code:
         raise UsageError(
             f"--authority names {named.name} ({named.code}) but the census return is "

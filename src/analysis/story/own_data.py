@@ -160,12 +160,18 @@ def describe(page: CasePage | OwnPage) -> str:
         files.append(
             f"{f.name} ({f.read:,} {f.unit} read, {f.used:,} used{aside}{year}; SHA-256 {f.sha256})"
         )
-    who = (
-        f"{page.authority.name} (LA code {page.authority.code})"
-        if page.authority
-        else "an authority that is not known: an Annex A workbook names none, and no authority "
-        "was given (the authority parameter, or --authority on the command line)"
-    )
+    if page.authority:
+        who = f"{page.authority.name} (LA code {page.authority.code})"
+    elif page.records.la_code:
+        who = (
+            f"an authority that is not known: the returns' LA code {page.records.la_code} is "
+            "not in the DfE's table B1, so no rate per 10,000 children is worked out"
+        )
+    else:
+        who = (
+            "an authority that is not known: an Annex A workbook names none, and no authority "
+            "was given (the authority parameter, or --authority on the command line)"
+        )
     return (
         f"The figures are counted from {KINDS[page.kind]} for {who}: {'; '.join(files)}. "
         f"They cover {first} to {last}. {NOT_PUBLISHED} Only aggregate counts are shown; "
