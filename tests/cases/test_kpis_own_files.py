@@ -121,3 +121,62 @@ def test_a_bad_cell_is_reported_and_nothing_written(tmp_path, capsys):
         "value '31/02/2020': expected a date"
     ) in err
     assert not out.exists()
+
+
+CENSUS_2024 = Path(__file__).parents[1] / "fixtures" / "cin_census" / "valid_2024.xml"
+
+
+def test_census_year_figures_from_a_return_worked_by_hand(tmp_path):
+    # valid_2024.xml (made up), LA code 874 (Peterborough), year to 31 March 2024:
+    # K1 referred 10/05/2023, closed 30/11/2023, plan 25/05/2023-20/11/2023, assessment
+    # 11/05/2023-20/06/2023 (27 working days: on time); K2 referred 01/12/2022 (closed
+    # 20/04/2023) and 01/02/2024 (NFA); K3 referred 01/03/2024, open, assessment open.
+    out = tmp_path / "out"
+    assert main(["kpis", "--cin-census", str(CENSUS_2024), "--out", str(out)]) == 0
+    t = pd.read_csv(out / "metrics.csv", keep_default_na=False)
+    at, year = "31 March 2024", "year to 31 March 2024"
+    assert value(t, "cin_count", at) == 1  # K3 (K2's second is NFA, never open)
+    assert value(t, "referrals_received", year) == 3  # K1, K2's NFA, K3
+    # K2's 01/02/2024 follows 01/12/2022, more than twelve months before: not a re-referral.
+    assert value(t, "rereferral_pct", year) == 0
+    assert value(t, "children_on_cpp", at) == 0
+    assert value(t, "single_assessments_on_time_pct", year) == 100
+    # Peterborough's children aged 0 to 17 at mid-2023: 56,451 (ONS file, line 261).
+    # 1 x 10,000 / 56,451 = 0.177 -> 0.2; 3 x 10,000 / 56,451 = 0.531 -> 0.5.
+    assert value(t, "cin_rate_per_10k", at) == 0.2
+    assert value(t, "referral_rate_per_10k", year) == 0.5
+    rate = t[t.metric == "cin_rate_per_10k"].iloc[0]
+    assert "ons_mid-year_population_estimates_2012_to_2024.csv:261" in rate.source_ref
+
+
+def test_page_04_sets_census_years_beside_the_published_figures():
+    from analysis.story import own_data
+
+    page = own_data.load(cin_census=[str(CENSUS_2024)])
+    assert page.name == "Peterborough" and not page.synthetic
+    frame = own_data.census_comparison(page)
+    row = frame[(frame["Measure"] == "Children in need per 10,000 children")]
+    row = row[row["Year to 31 March"] == "2024"].iloc[0]
+    # Own: 0.2 (above), but counted from one child: the page suppresses it with its count.
+    # Published: b1 2024 At31_episodes 2,282 x 10,000 / 56,451 = 404.2.
+    assert (row["Own records (unpublished)"], row["DfE published"]) == (
+        "suppressed (1–5)",
+        "404.2",
+    )
+    # Earlier published years stand beside it with no own figure.
+    earlier = frame[(frame["Year to 31 March"] == "2021")]
+    assert set(earlier["Own records (unpublished)"]) == {""}
+    assert "unpublished management information" in own_data.describe(page)
+    assert "SHA-256 " in own_data.describe(page)
+
+
+def test_made_up_returns_are_shown_under_no_authoritys_name(tmp_path):
+    from analysis.story import own_data
+
+    folder = tmp_path / "made_up"
+    assert main(["synth", "--format", "cin-census", "--children", "60", "--la-code", "805",
+                 "--out", str(folder)]) == 0  # fmt: skip
+    page = own_data.load(cin_census=sorted(str(p) for p in folder.glob("*.xml")))
+    assert page.synthetic and page.name == "the made-up authority"
+    text = own_data.describe(page) + own_data.headline(page, "")
+    assert "Hartlepool" not in text and "synthetic" in text

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.cases import kpis
 from analysis.cases.records import CaseRecords
+from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
 from analysis.metrics import catalogue, tidy
 from analysis.privacy import disclosure
@@ -34,6 +35,7 @@ KINDS = {
     "annex-a": "an Ofsted Annex A workbook",
     "cin-census": "children in need census returns",
 }
+SHORT = {"annex-a": "Annex A workbook", "cin-census": "CIN census returns"}
 NOT_PUBLISHED = (
     "These are the authority's own figures, counted from its records: unpublished management "
     "information, not official statistics. The DfE's published figures may differ, as the DfE "
@@ -64,7 +66,12 @@ class OwnPage:
 
     @property
     def name(self) -> str:
-        """The authority's name, or what the page calls it when no one named it."""
+        """The authority's name, or what the page calls it when no one named it.
+
+        Made-up files are never shown under an authority's name, whatever code they carry.
+        """
+        if self.synthetic:
+            return "the made-up authority"
         return self.authority.name if self.authority else "the authority (not named)"
 
     @property
@@ -72,7 +79,9 @@ class OwnPage:
         """The data as chart subtitles name them."""
         first, last = _months(self.monthly)
         span = first if first == last else f"{first} to {last}"
-        return f"{self.name}'s own records ({KINDS[self.kind].split(' ', 1)[1]}), {span}"
+        if self.synthetic:
+            return f"synthetic {SHORT[self.kind]} (made-up records), {span}"
+        return f"{self.name}'s own records ({SHORT[self.kind]}), {span}"
 
 
 def load(
@@ -122,7 +131,9 @@ def load(
         yearly = kpis.census_years(records, people, timescale=days)
         if found is not None:
             published = benchmark(read_published(resolve(dfe_dir)), found)
+    made_up = all(is_synthetic(resolve(p).parent) for p in ([annex_a] if annex_a else cin_census))
     return OwnPage(
+        synthetic=made_up,
         kind=records.kind,
         records=records,
         authority=found,
@@ -159,6 +170,14 @@ def describe(page: CasePage | OwnPage) -> str:
         year = f", census year to {f.reference_date:%-d %B %Y}" if f.reference_date else ""
         files.append(
             f"{f.name} ({f.read:,} {f.unit} read, {f.used:,} used{aside}{year}; SHA-256 {f.sha256})"
+        )
+    if page.synthetic:
+        return (
+            f"The data are synthetic: {KINDS[page.kind]} made up by the synth command "
+            f"({'; '.join(files)}), invented children, workers and dates covering {first} to "
+            f"{last}. They show how the calculation works, not what happened to any child, and "
+            "are shown under no authority's name. Only aggregate counts are shown; counts from 1 "
+            f"to {page.threshold} are suppressed before anything is shown."
         )
     if page.authority:
         who = f"{page.authority.name} (LA code {page.authority.code})"
@@ -269,6 +288,11 @@ def comparison_html(frame: pd.DataFrame, page: OwnPage) -> str:
         f"{page.name}'s own census-year figures (unpublished management information) beside "
         "the DfE's published figures"
     )
+    if page.synthetic and page.authority is not None:
+        caption = (
+            f"Made-up census-year figures (synthetic returns carrying LA code "
+            f"{page.authority.code}) beside the DfE's published figures for {page.authority.name}"
+        )
     body = frame.to_html(index=False, border=0, escape=True, classes="chart-data")
     head, rest = body.split(">", 1)
     return f"{head}>\n  <caption>{html.escape(caption)}</caption>{rest}"
@@ -402,7 +426,8 @@ def headline(page: CasePage | OwnPage, authority: str) -> str:
     if not isinstance(page, OwnPage):
         return case_kpis.headline(page.monthly, authority, page.synthetic)
     text = case_kpis.headline(page.monthly, page.name, False)
-    return text.replace("In this extract,", f"In {page.name}'s own records,", 1)
+    whose = "these made-up records" if page.synthetic else f"{page.name}'s own records"
+    return text.replace("In this extract,", f"In {whose},", 1)
 
 
 def counting_text(page: CasePage | OwnPage) -> str:
