@@ -148,10 +148,15 @@ def run(args: argparse.Namespace) -> int:
         for f in records.files:
             rejects = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
             _set_aside(args, rejects_dir, f.name, rejects, len(f.rejects), f.read, f.unit)
-        known = population.names_and_populations(
-            from_command_line(args.dfe) if args.dfe else config.DATA_RAW / "dfe"
-        )
-        authority = population.authority_for(records.la_code, args.authority, known)
+        # The DfE files name the authority and give census rates; a workbook without
+        # --authority needs neither, so they are not read (a third of a second).
+        known = None
+        authority = None
+        if records.la_code is not None or args.authority:
+            known = population.names_and_populations(
+                from_command_line(args.dfe) if args.dfe else config.DATA_RAW / "dfe"
+            )
+            authority = population.authority_for(records.la_code, args.authority, known)
         table = _own_table(records, authority, known, timescales["single"], first, last)
         inputs = _record_inputs(records, args, rejects_dir)
         about = {
@@ -223,7 +228,7 @@ def _read_records(args: argparse.Namespace) -> CaseRecords:
 def _own_table(
     records: CaseRecords,
     authority: areas.Authority | None,
-    known: Published,
+    known: Published | None,
     single_days: int,
     first: np.datetime64 | None,
     last: np.datetime64 | None,
@@ -233,7 +238,7 @@ def _own_table(
     if records.kind != "cin-census":
         return monthly
     people = {}
-    if authority is not None:
+    if authority is not None and known is not None:
         people = {
             year: kpis.Population(count, source, ref)
             for year, (count, source, ref) in population.children(known, authority).items()
