@@ -32,10 +32,12 @@ def value(table, metric, period, scope="service"):
     return float(rows.value.iloc[0])
 
 
-def test_months_run_from_the_first_flow_event_to_the_latest_date(table):
-    # The first assessment started in May 2019; the latest date is a plan's end, 16/02/2021.
+def test_months_run_over_the_workbooks_window(table):
+    # List 3's referrals open the window (September 2020); the latest referral, assessment or
+    # enquiry date closes it (an authorisation on 08/02/2021). Assessments started in 2019 and
+    # plans from 2019 do not stretch it back: those months' referrals are not in the workbook.
     months = table.loc[table.metric == "open_cin_cases", "period"].tolist()
-    assert (months[0], months[-1], len(months)) == ("May 2019", "February 2021", 22)
+    assert (months[0], months[-1], len(months)) == ("September 2020", "February 2021", 6)
 
 
 def test_referrals(table):
@@ -50,18 +52,17 @@ def test_assessments(table):
     assert value(table, "single_assessments_completed", "February 2021") == 3
     # Every one took far longer than 45 working days.
     assert value(table, "single_assessments_on_time_pct", "February 2021") == 0.0
-    # 26/02/2020 + 45 working days: 27-28 Feb (2), March 2020 (22), April 2020 less Good Friday
-    # and Easter Monday (20) = 44 on 30 April, so the deadline is Friday 1 May. At 30 April only
-    # the three 2019 starts are overdue; at 31 May all five; at 30 November four (one authorised
-    # 11 November); at 28 February 2021 none is open.
-    assert value(table, "single_assessments_overdue", "April 2020") == 3
-    assert value(table, "single_assessments_overdue", "May 2020") == 5
+    # All five were long past 45 working days by September 2020: five overdue then; four at
+    # 30 November (one authorised 11 November); three at 31 January (one on 19 January); at
+    # 28 February 2021 none is open.
+    assert value(table, "single_assessments_overdue", "September 2020") == 5
     assert value(table, "single_assessments_overdue", "November 2020") == 4
+    assert value(table, "single_assessments_overdue", "January 2021") == 3
     assert value(table, "single_assessments_overdue", "February 2021") == 0
 
 
 def test_children_in_need_and_no_caseload_without_teams(table):
-    assert value(table, "open_cin_cases", "May 2019") == 5
+    assert value(table, "open_cin_cases", "September 2020") == 5
     assert value(table, "open_cin_cases", "February 2021") == 5
     # List 6's team and worker are #N/A: no caseload can be counted.
     assert "caseload_per_worker" not in set(table.metric)

@@ -231,3 +231,31 @@ def test_census_months_run_over_the_census_years():
     ]
     first, last = kpis.default_months(_records(files))
     assert (str(first), str(last)) == ("2022-04", "2024-03")
+
+
+def test_a_missing_census_year_is_not_counted_from_the_others():
+    # Returns for 2022 and 2024 only: April 2022 to March 2023 is covered by neither, and its
+    # months are left out rather than counted from what the 2024 return happens to hold.
+    files = [
+        R.SourceFile("a.xml", "1", "cin-census", 0, 0, "children", date(2022, 3, 31), "999"),
+        R.SourceFile("b.xml", "2", "cin-census", 0, 0, "children", date(2024, 3, 31), "999"),
+    ]
+    t = kpis.monthly(_records(files))
+    months = list(dict.fromkeys(t.loc[t["metric"] == "open_cin_cases", "period"]))
+    assert len(months) == 24
+    assert months[11:13] == ["March 2022", "April 2023"]
+
+
+def test_an_annex_a_window_opens_with_its_first_referral():
+    records = _records(
+        referrals=_rows(child_id=["A"], referral_date=["2024-05-02"], nfa=[False]),
+        assessments=_rows(
+            child_id=["B"],
+            start_date=["2022-01-10"],
+            completed_date=["2024-06-03"],
+            team=["T"],
+            worker_id=["w"],
+        ),
+    )
+    first, last = kpis.default_months(records)
+    assert (str(first), str(last)) == ("2024-05", "2024-06")

@@ -68,35 +68,48 @@ class Population:
 def default_months(records: CaseRecords) -> tuple[np.datetime64 | None, np.datetime64 | None]:
     """The months the records cover: census years from their reference dates, else the data's.
 
-    A census return covers the year to its reference date. Annex A's flow lists (referrals,
-    assessments, section 47) cover the months before the workbook's date, while its lists of
-    open cases reach back years: the months run from the first flow event to the latest date.
+    A census return covers the year to its reference date. An Annex A workbook's window is its
+    referrals' (List 3 covers the months before the workbook's date), and it ends at the latest
+    referral, assessment or enquiry date: lists of open cases (6, 7) and late assessments reach
+    back years, and counting months before the window would give false zeros.
     """
     refs = sorted(f.reference_date for f in records.files if f.reference_date is not None)
     if refs:
         first = np.datetime64(date(refs[0].year - 1, 4, 1), "M")
         return first, np.datetime64(refs[-1], "M")
-    flow = [records.referrals["referral_date"], records.assessments["start_date"]]
-    flow += [records.s47["start_date"]]
-    starts = [s.min() for s in flow if s.notna().any()]
-    dates = [
+    referred = records.referrals["referral_date"]
+    flow = [
         records.table(name)[column]
         for name, column in (
             ("referrals", "referral_date"),
             ("assessments", "start_date"),
             ("assessments", "completed_date"),
-            ("episodes", "start_date"),
-            ("episodes", "end_date"),
             ("s47", "start_date"),
             ("s47", "icpc_date"),
-            ("cpp", "start_date"),
-            ("cpp", "end_date"),
         )
     ]
-    ends = [d.max() for d in dates if d.notna().any()]
-    if not starts or not ends:
+    known = [d for d in flow if d.notna().any()]
+    if not known:
         return None, None
-    return np.datetime64(min(starts), "M"), np.datetime64(max(ends), "M")
+    start = referred.min() if referred.notna().any() else min(d.min() for d in known)
+    return np.datetime64(start, "M"), np.datetime64(max(d.max() for d in known), "M")
+
+
+def covered(records: CaseRecords, ends: np.ndarray) -> np.ndarray:
+    """Which month ends fall in a census year that a return covers (all, for other inputs).
+
+    Returns for 2022 and 2024 without 2023 cover no month of 2022-23: counting those months
+    from what the 2024 return happens to hold would undercount them.
+    """
+    refs = [f.reference_date for f in records.files if f.reference_date is not None]
+    if not refs:
+        return np.ones(len(ends), dtype=bool)
+    inside = np.zeros(len(ends), dtype=bool)
+    for ref in refs:
+        end = np.datetime64(ref, "D")
+        start = np.datetime64(date(ref.year - 1, ref.month, ref.day), "D") + 1
+        inside |= (ends >= start) & (ends <= end)
+    return inside
 
 
 def monthly(
@@ -126,7 +139,13 @@ def monthly(
         _rows("children_on_cpp", ends, _children_open(records.cpp, ends), src),
         *_s47_rows(records.s47, ends, cal, src),
     ]
-    return _frame(parts)
+    table = _frame(parts)
+    keep = covered(records, ends)
+    if keep.all() or table.empty:
+        return table
+    months = set(ends[keep].astype("datetime64[D]"))
+    inside = np.array([np.datetime64(d, "D") in months for d in table["period_end"]], dtype=bool)
+    return table[inside].reset_index(drop=True)
 
 
 _DATED = (
