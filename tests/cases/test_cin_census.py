@@ -452,9 +452,30 @@ def test_a_reference_date_outside_the_collection_year_is_refused(tmp_path):
     path = _variant(tmp_path, V24, "date.xml", ("2024-03-31", "2023-03-31"))
     assert _problems(path) == [
         "1 problem found:",
-        "  date.xml:7: column 'ReferenceDate': value '2023-03-31': expected a date in the "
-        "collection year 2024 (Header/CollectionDetails/Year)",
+        "  date.xml:7: column 'ReferenceDate': value '2023-03-31': expected 2024-03-31, the "
+        "census date of the collection year 2024 (Header/CollectionDetails/Year)",
     ]
+
+
+def test_a_reference_date_other_than_31_march_is_refused(tmp_path):
+    # Otherwise a copy dated 30 March would pass as another census year beside the real one.
+    path = _variant(tmp_path, V24, "date.xml", ("2024-03-31", "2024-03-30"))
+    assert _problems(path) == [
+        "1 problem found:",
+        "  date.xml:7: column 'ReferenceDate': value '2024-03-30': expected 2024-03-31, the "
+        "census date of the collection year 2024 (Header/CollectionDetails/Year)",
+    ]
+
+
+def test_a_blank_child_identifier_is_refused(tmp_path):
+    # The schema allows <LAchildID></LAchildID>; two such children would be counted as one.
+    path = _variant(
+        tmp_path, V24, "blank.xml", ("<LAchildID>K3</LAchildID>", "<LAchildID></LAchildID>")
+    )
+    (problem,) = _problems(path)[1:]
+    assert problem.startswith("  blank.xml:") and problem.endswith(
+        "column 'LAchildID': value '': expected a child's identifier"
+    )
 
 
 def test_dates_with_a_time_zone_are_read_and_implausible_years_refused(tmp_path):

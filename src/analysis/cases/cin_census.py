@@ -307,14 +307,17 @@ def _header(
         text = (reference.text or "").strip()[:10]
         with contextlib.suppress(ValueError):  # not a date: the schema's check reports it
             reference_date = date.fromisoformat(text)
-        if reference_date is not None and reference_date.year != year:
+        if reference_date is not None and reference_date != date(year, 3, 31):
+            # The census year runs from 1 April to 31 March: another date would make a year
+            # of other months, and two returns for one year would slip past as two years.
             problems.append(
                 Problem(
                     name,
                     reference.sourceline,
                     "ReferenceDate",
                     text,
-                    f"a date in the collection year {year} (Header/CollectionDetails/Year)",
+                    f"{year}-03-31, the census date of the collection year {year} "
+                    "(Header/CollectionDetails/Year)",
                 )
             )
     codes = root.findall("Header/Source/LEA")
@@ -512,6 +515,12 @@ def _read_children(
                     problems.append(_before(name, element, "the plan's start", started))
             elif tag == "LAchildID":
                 child_id = (text or "").strip()
+        if not child_id:
+            # The schema allows an empty LAchildID, but records without one would be merged
+            # with every other child's that lacks one (re-referrals, plans, episodes).
+            problems.append(
+                Problem(name, child.sourceline, "LAchildID", "", "a child's identifier")
+            )
         if problems:
             for columns, mark in zip(tables, marks, strict=True):
                 for column in columns:
