@@ -147,3 +147,50 @@ def test_publish_with_protect_differences_leaves_no_small_late_count(tmp_path):
         - published[("initial_assessments_on_time", "April 2012")]
         == 0
     )
+
+
+def _row(metric, period, start, end, value, unit="count", den=float("nan"), num=float("nan")):
+    return {
+        "metric": metric, "scope": "service", "period": period,
+        "period_start": pd.Timestamp(start), "period_end": pd.Timestamp(end),
+        "date_quality": "exact", "value": float(value), "unit": unit, "qualifier": "",
+        "denominator": den, "source": "c.xml", "source_ref": "sha256:0", "numerator": num,
+    }  # fmt: skip
+
+
+def _census_year(september: int) -> pd.DataFrame:
+    # Ten referrals a month from April 2023 to March 2024, but `september` in September: the
+    # year's total is 110 + september, and 11 of them re-referrals.
+    rows = []
+    for month in pd.period_range("2023-04", "2024-03", freq="M"):
+        n = september if month.month == 9 else 10
+        start, end = month.start_time, month.end_time.normalize()
+        rows.append(_row("referrals_received", month.strftime("%B %Y"), start, end, n))
+    total = 110 + september
+    year = ("year to 31 March 2024", "2023-04-01", "2024-03-31")
+    rows += [
+        _row("referrals_received", *year, total),
+        _row("rereferrals", *year, 11),
+        _row("rereferral_pct", *year, 9.7, "percent", den=total, num=11),
+        _row("referral_rate_per_10k", *year, 22.6, "per 10,000 children", num=total),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_a_census_years_total_is_suppressed_when_one_of_its_months_is():
+    # September's 3 is suppressed; the year's 113 less the other months' 110 would give it back.
+    out = disclosure.suppress(_census_year(3), threshold=5)
+    year = out[out["period"] == "year to 31 March 2024"].set_index("metric")
+    for metric in ("referrals_received", "rereferral_pct", "referral_rate_per_10k"):
+        assert year.loc[metric, "qualifier"] == "suppressed", metric
+        assert pd.isna(year.loc[metric, "value"])
+    assert pd.isna(year.loc["rereferral_pct", "denominator"])
+    # Re-referrals were never counted by month here, so the year's 11 gives nothing away.
+    assert year.loc["rereferrals", "value"] == 11
+
+
+def test_a_census_years_total_stands_when_no_month_is_suppressed():
+    out = disclosure.suppress(_census_year(8), threshold=5)
+    year = out[out["period"] == "year to 31 March 2024"].set_index("metric")
+    assert year.loc["referrals_received", "value"] == 118
+    assert year.loc["rereferral_pct", "qualifier"] == ""

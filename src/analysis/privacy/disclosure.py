@@ -47,6 +47,9 @@ def suppress(
     )
     if complements:
         hide |= _small_complements(out, numerator, threshold)
+    year_hide = _year_totals_of_hidden_months(out, hide)
+    out.loc[year_hide, "denominator"] = np.nan  # a hidden share's parts go with it
+    hide |= year_hide
     out.loc[hide, "value"] = np.nan
     out.loc[hide, "qualifier"] = tidy.SUPPRESSED
     # The denominator of a suppressed rate may itself be small; a published denominator must
@@ -71,3 +74,44 @@ def _small_complements(table: pd.DataFrame, numerator: pd.Series, threshold: int
         for m, s, p in zip(table["metric"], table["scope"], table["period"], strict=True)
     ]
     return rate_hit | np.asarray(counts, dtype=bool)
+
+
+# A census year's count is the sum of its months (kpis on census returns writes both). Where
+# one of those months is suppressed, the year's count less the other months gives it back: the
+# year's count is suppressed too, with the rates and shares built on it.
+YEAR_TOTALS: dict[str, tuple[str, ...]] = {
+    "referrals_received": ("referrals_received", "referral_rate_per_10k", "rereferral_pct"),
+    "rereferrals": ("rereferrals", "rereferral_pct"),
+    "single_assessments_completed": (
+        "single_assessments_completed",
+        "single_assessments_on_time_pct",
+    ),
+    "single_assessments_on_time": (
+        "single_assessments_on_time",
+        "single_assessments_on_time_pct",
+    ),
+}
+
+
+def _year_totals_of_hidden_months(table: pd.DataFrame, hide: np.ndarray) -> np.ndarray:
+    """Census-year rows to suppress because a month they add up is suppressed."""
+    out = np.zeros(len(table), dtype=bool)
+    years = table["period"].astype(str).str.startswith("year to").to_numpy()
+    if not years.any():
+        return out
+    months = ~years & hide & table["metric"].isin(YEAR_TOTALS).to_numpy()
+    hidden = table.loc[months, ["metric", "scope", "period_end"]]
+    for i in np.flatnonzero(years):
+        row = table.iloc[i]
+        for part, covered in YEAR_TOTALS.items():
+            if row["metric"] not in covered:
+                continue
+            inside = hidden[
+                (hidden["metric"] == part)
+                & (hidden["scope"] == row["scope"])
+                & (hidden["period_end"] >= row["period_start"])
+                & (hidden["period_end"] <= row["period_end"])
+            ]
+            if not inside.empty:
+                out[i] = True
+    return out
