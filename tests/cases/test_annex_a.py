@@ -425,11 +425,27 @@ def test_a_missing_column_lists_the_headers_found(tmp_path):
     ]
 
 
-def test_a_sheet_without_a_header_row_lists_its_first_row(tmp_path):
-    path = write_workbook(tmp_path / "a.xlsx", standard(List_3=[["Referrals"], ["x", "y"]]))
-    assert problems_of(path) == [
+def test_a_sheet_without_a_header_row_never_quotes_its_first_row(tmp_path):
+    # Without a header the first row may well be a record: a child's id, a worker's name.
+    rows = [["C1", "b) No", "T1", "Jane Smith"]]
+    path = write_workbook(tmp_path / "a.xlsx", standard(List_3=rows))
+    (problem,) = problems_of(path)
+    assert problem == (
         "a.xlsx: 'List 3': expected the columns 'Child Unique ID', 'Date of referral', "
-        "'Referral NFA?' in the header row; headers found: 'Referrals'"
+        "'Referral NFA?' in the header row; headers found: none (no row in the first 20 holds "
+        "'Child Unique ID')"
+    )
+    assert "Jane Smith" not in problem and "C1" not in problem
+
+
+def test_a_list_without_team_and_worker_columns_is_read(tmp_path):
+    # They feed only caseloads, which are then not counted.
+    header = [h for h in HEADERS["List 4"] if h not in ("Allocated Team", "Allocated Worker")]
+    row = ["C1" if h == "Child Unique ID" else "" for h in header]
+    row[header.index("Continuous Assessment Start Date")] = "01/02/2024"
+    records = read_annex_a(write_workbook(tmp_path / "a.xlsx", standard(List_4=[header, row])))
+    assert records.assessments[["child_id", "team", "worker_id"]].values.tolist() == [
+        ["C1", "", ""]
     ]
 
 

@@ -57,6 +57,7 @@ class AnnexList:
 
 
 _ID = Column("Child Unique ID", "child_id", "id", required=True)
+OPTIONAL_ROLES = frozenset({"team", "worker_id"})  # columns a list may lack: caseloads only
 _TEAM = Column("Allocated Team", "team", "text")
 _WORKER = Column("Allocated Worker", "worker_id", "text")
 
@@ -265,9 +266,20 @@ def _read_list(
     positions: dict[str, int] = {}
     for j, cell in enumerate(header):
         positions.setdefault(_fold(cell), j)
-    missing = [c.header for c in spec.columns if _fold(c.header) not in positions]
+    # Team and worker feed only caseloads: a list without those columns is read, its
+    # caseloads left uncounted, rather than refused.
+    missing = [
+        c.header
+        for c in spec.columns
+        if _fold(c.header) not in positions and c.role not in OPTIONAL_ROLES
+    ]
     if header_at is None or missing:
-        found = ", ".join(f"'{c}'" for c in header if _fold(c)) or "none"
+        # Without a header row the first row is a record: its cells are never quoted.
+        found = (
+            ", ".join(f"'{c}'" for c in header if _fold(c)) or "none"
+            if header_at is not None
+            else "none (no row in the first 20 holds 'Child Unique ID')"
+        )
         absent = ", ".join(f"'{h}'" for h in missing or [_ID.header])
         return Problem(
             file,
@@ -280,8 +292,16 @@ def _read_list(
         )
 
     data = rows[header_at + 1 :]
-    idx = [positions[_fold(c.header)] for c in spec.columns]
-    picked = [np.fromiter(map(itemgetter(j), data), dtype=object, count=len(data)) for j in idx]
+    # A column the list lacks (an optional one) is never named by a cell: it has no problems.
+    idx = [positions.get(_fold(c.header), 0) for c in spec.columns]
+    picked = [
+        np.fromiter(
+            map(itemgetter(positions[_fold(c.header)]), data), dtype=object, count=len(data)
+        )
+        if _fold(c.header) in positions
+        else np.full(len(data), "", dtype=object)
+        for c in spec.columns
+    ]
     excel_rows = np.arange(len(data)) + (top + header_at + 2)  # Excel counts from 1
 
     decoded = {}
