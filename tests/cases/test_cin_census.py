@@ -539,3 +539,11 @@ def test_more_than_a_hundred_problems_are_cut_with_a_count_of_the_rest(tmp_path)
         "  many.xml: value '20 more problems not listed': expected see the first ones above; "
         "--quarantine writes every child set aside with its reasons"
     )
+
+
+def test_a_bad_date_of_birth_is_named_by_line_and_never_quoted(tmp_path):
+    # Error messages reach terminals, logs and notebooks: a child's date of birth stays out.
+    path = _variant(tmp_path, V24, "dob.xml", ("2015-06-01", "2015-06-31"))
+    (problem,) = _problems(path)[1:]
+    assert problem.startswith("  dob.xml:22: column 'PersonBirthDate': expected ")
+    assert "2015-06" not in problem
