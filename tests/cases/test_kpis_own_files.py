@@ -181,3 +181,42 @@ def test_made_up_returns_are_shown_under_no_authoritys_name(tmp_path):
     assert page.synthetic and page.name == "the made-up authority"
     text = own_data.describe(page) + own_data.headline(page, "")
     assert "Hartlepool" not in text and "synthetic" in text
+
+
+def test_no_month_to_count_is_an_error_and_the_last_figures_stay(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["kpis", "--annex-a", str(SAMPLE), "--out", str(out)]) == 0
+    before = (out / "metrics.csv").read_bytes()
+    args = ["kpis", "--annex-a", str(SAMPLE), "--out", str(out)]
+    assert main([*args, "--from", "2024-08", "--to", "2024-05"]) == 2
+    assert "--from 2024-08 is after --to 2024-05" in capsys.readouterr().err
+    # The workbook's window ends in February 2021: nothing from 2030 on.
+    assert main([*args, "--from", "2030-01"]) == 2
+    assert "no month to count" in capsys.readouterr().err
+    assert (out / "metrics.csv").read_bytes() == before
+
+
+def test_made_up_returns_are_marked_synthetic_in_the_run_record(tmp_path):
+    import json
+
+    folder = tmp_path / "made_up"
+    assert main(["synth", "--format", "cin-census", "--children", "60", "--out", str(folder)]) == 0
+    returns = [a for p in sorted(folder.glob("*.xml")) for a in ("--cin-census", str(p))]
+    assert main(["kpis", *returns, "--out", str(tmp_path / "out")]) == 0
+    run = json.loads((tmp_path / "out" / "kpis_run.json").read_text())
+    assert run["synthetic"] is True
+    # Code 999, which table B1 does not know: no authority, and said so.
+    assert run["authority"] is None and "999" in run["authority_note"]
+
+
+def test_caseloads_are_counted_by_team_and_no_worker_is_named(tmp_path):
+    # The made-up workbook's List 6 names teams and workers ("Worker 017"): caseloads come out
+    # by team, and no worker's name reaches metrics.csv or kpis_run.json.
+    folder = tmp_path / "made_up"
+    assert main(["synth", "--format", "annex-a", "--children", "80", "--out", str(folder)]) == 0
+    out = tmp_path / "out"
+    assert main(["kpis", "--annex-a", str(folder / "annex_a_2024_03.xlsx"), "--out", str(out)]) == 0
+    table = pd.read_csv(out / "metrics.csv", keep_default_na=False)
+    assert (table.metric == "caseload_per_worker").any()
+    written = (out / "metrics.csv").read_text() + (out / "kpis_run.json").read_text()
+    assert "Worker " not in written

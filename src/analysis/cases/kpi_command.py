@@ -22,6 +22,7 @@ from analysis.cases import kpis
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
 from analysis.cases.records import CaseRecords
+from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import from_command_line, relative_to_root, resolve
 from analysis.errors import UsageError
 from analysis.metrics import catalogue, tidy
@@ -124,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         last = np.datetime64(args.last, "M") if args.last else None
     except ValueError as exc:
         raise UsageError(f"--from/--to must be months like 2012-04 ({exc})") from None
+    if first is not None and last is not None and last < first:
+        raise UsageError(f"--from {args.first} is after --to {args.last}: no month to count")
     if args.authority and args.cases:
         raise UsageError("--authority goes with --annex-a or --cin-census, not --cases")
 
@@ -159,8 +162,13 @@ def run(args: argparse.Namespace) -> int:
             authority = population.authority_for(records.la_code, args.authority, known)
         table = _own_table(records, authority, known, timescales["single"], first, last)
         inputs = _record_inputs(records, args, rejects_dir)
+        given = [args.annex_a] if args.annex_a else args.cin_census
+        made_up = all(is_synthetic(from_command_line(p).parent) for p in given)
         about = {
             "input": records.kind,
+            # Made-up files carry a code but are no authority's records: said, so that nothing
+            # built from this table shows them under that authority's name.
+            "synthetic": made_up,
             "authority": None
             if authority is None
             else {"name": authority.name, "code": authority.code},
@@ -169,6 +177,12 @@ def run(args: argparse.Namespace) -> int:
                 f.reference_date.isoformat() for f in records.files if f.reference_date
             ),
         }
+    if table.empty:
+        # Writing an empty table would replace the last run's figures with nothing.
+        raise UsageError(
+            "no month to count: the input holds no dated records in the months asked for; "
+            "nothing was written"
+        )
     if args.publish:
         table = disclosure.suppress(
             table, threshold=threshold, complements=args.protect_differences
