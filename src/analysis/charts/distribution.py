@@ -146,6 +146,7 @@ def _label_authority(ax: Axes, drawn: pd.DataFrame, name: str, unit: str) -> Non
         va="top",
         fontsize=size,
         fontweight="bold",
+        parse_math=False,  # a name is text: a "$" in it is a dollar sign
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8},
         arrowprops={
             "arrowstyle": "-",
@@ -175,6 +176,7 @@ def _unpublished_note(ax: Axes, rows: pd.DataFrame, name: str) -> None:
         va="top",
         fontsize=FONT + 0.5,
         fontweight="bold",
+        parse_math=False,
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8},
         zorder=4,
     )
@@ -266,7 +268,7 @@ def _legend(fig: Figure, name: str, top: float) -> None:
         labels.append(label or name)
     handles.append(Line2D([], [], color=ENGLAND_COLOUR, linestyle=ENGLAND_DASHES, linewidth=1.4))
     labels.append("England")
-    fig.legend(
+    legend = fig.legend(
         handles,
         labels,
         loc="upper left",
@@ -277,6 +279,8 @@ def _legend(fig: Figure, name: str, top: float) -> None:
         handletextpad=0.4,
         columnspacing=1.2,
     )
+    for text in legend.get_texts():
+        text.set_parse_math(False)
 
 
 def _source(fig: Figure, text: str) -> float:
