@@ -36,13 +36,13 @@ if TYPE_CHECKING:
 
 NAME = "05_benchmark-among-all"
 WIDTH = 4.8  # inches: 720 px at 150 dpi, shown about half size on a phone
-PANEL_HEIGHT = 2.4  # inches, a panel's title and axis labels included
+PANEL_HEIGHT = 2.5  # inches, a panel's title and axis labels included
 LEGEND_HEIGHT = 0.5  # inches: two rows of the legend
 FONT = 9.5  # the smallest text drawn: 9 px at 350 px wide
 OTHER_GREY = "#808080"  # 3.9:1 on white
 # (colour, marker, size in points, legend name) by role; the legend names the authority.
 STYLE = {
-    "other": (OTHER_GREY, "o", 3.9, "Other authorities"),
+    "other": (OTHER_GREY, "o", 3.8, "Other authorities"),
     "neighbour": (PALETTE[0], "s", 5.2, "Statistical neighbours"),
     "authority": (PALETTE[1], "D", 8.0, ""),
 }
