@@ -90,7 +90,8 @@ def test_the_authority_is_labelled_and_england_drawn(hartlepool):
     _, fig, _ = hartlepool
     cin = fig.axes[0]
     texts = [t.get_text() for t in cin.texts]
-    # b1:... Hartlepool 1341 / 21090 × 10,000 = 635.8; England 402400 / 12183016 = 330.3.
+    # b1 2025 At31_episodes over ONS children aged 0 to 17 at mid-year 2024: Hartlepool
+    # 1341 / 21090 × 10,000 = 635.8; England 402400 / 12183016 = 330.3.
     assert "Hartlepool 635.8" in texts
     assert "England 330.3" in texts
     (england,) = [line for line in cin.get_lines() if line.get_linestyle() != "None"]
