@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,8 @@ class Page:
     model: str
     first_census_year: int  # the first year of table B1 for any authority
     joint_workforce: str  # "" or the names of a joint workforce return the authority is in
+    # Every area's figures (benchmark.all_areas), read only: where the authority sits among all.
+    everyone: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
 
 def _joint_return(published, code: str) -> str:
@@ -106,4 +108,5 @@ def load_page(
         )
         model = neighbours
     first = int(published.tables["b1"]["time_period"].astype(int).min())
-    return Page(found, table, str(model), first, _joint_return(published, found.code))
+    joint = _joint_return(published, found.code)
+    return Page(found, table, str(model), first, joint, everyone=loaded.everyone)
