@@ -20,7 +20,7 @@ from pathlib import Path
 
 from analysis import config, pipeline
 from analysis.errors import UsageError
-from analysis.privacy.output_tables import HtmlTables, OutputTable, markdown_tables
+from analysis.privacy.output_tables import OutputTable, html_parts, markdown_tables
 
 DEFAULT_MAX_IDS = 10
 SCANNED_SUFFIXES = {".ipynb", ".html", ".htm", ".csv"}
@@ -142,9 +142,7 @@ def check_text(text: str, max_ids: int) -> list[str]:
 
 def check_html(fragment: str, max_ids: int) -> list[str]:
     """Record-level marks in an HTML page or fragment: its tables, then the text around them."""
-    parser = HtmlTables()
-    parser.feed(fragment)
-    parser.close()
+    parser = html_parts(fragment)
     problems = []
     for number, table in enumerate(parser.tables, start=1):
         label = f"table {number}: " if len(parser.tables) > 1 else ""
