@@ -313,3 +313,49 @@ def test_case_level_extract_columns_are_recognised() -> None:
     for schema in extract.SCHEMAS:
         flagged = {c for c in schema.columns if guard.sensitive_header(c)}
         assert {"child_id", "worker_id", schema.id_column} <= flagged, schema.file
+
+
+def test_a_notebook_the_pipeline_does_not_run_is_scanned_and_caught(tmp_path: Path) -> None:
+    # An analyst's new notebook, committed from JupyterLab with a table of children in its
+    # outputs: pipeline.yaml does not name it, and it must still fail the check.
+    from analysis import pipeline
+
+    nb = new_notebook()
+    cell = new_code_cell("df")
+    cell.outputs = [
+        new_output(
+            "execute_result",
+            data={"text/html": record_level_frame().to_html()},
+            execution_count=1,
+        )
+    ]
+    nb.cells = [cell]
+    (tmp_path / "notebooks").mkdir()
+    added = tmp_path / "notebooks" / "06_analysts_look.ipynb"
+    nbformat.write(nb, str(added))
+    (tmp_path / ".venv").mkdir()  # an environment's notebooks are not the project's
+    nbformat.write(nb, str(tmp_path / ".venv" / "theirs.ipynb"))
+
+    paths = guard.published_paths(pipeline.load(), root=tmp_path)
+    assert paths == [added]
+    _, found = guard.scan(paths)
+    assert {leak.what for leak in found} == {
+        "column 'child_id' looks like a person/case identifier",
+        "column 'date_of_birth' looks like a date of birth",
+        "table lists 15 distinct id-like values (more than 10), e.g. C100000, C100001, C100002",
+    }
+
+
+def test_every_file_under_the_output_folders_is_scanned_but_record_level_outputs(
+    tmp_path: Path,
+) -> None:
+    from analysis import pipeline
+
+    undeclared = tmp_path / "data" / "processed" / "kpis_by_child.csv"
+    extract = tmp_path / "data" / "processed" / "synthetic_extract" / "assessments.csv"
+    for path in (undeclared, extract):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record_level_frame().to_csv(path, index=False)
+    paths = guard.published_paths(pipeline.load(), root=tmp_path)
+    # The undeclared CSV is scanned; the extract pipeline.yaml declares record-level is not.
+    assert paths == [undeclared]

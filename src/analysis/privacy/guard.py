@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -263,15 +264,47 @@ def scan(paths: Iterable[Path], max_ids: int = DEFAULT_MAX_IDS) -> tuple[int, li
     return count, leaks
 
 
-def published_paths(declared: pipeline.Pipeline | None = None) -> list[Path]:
-    """What must hold aggregates only, from the pipeline: its notebooks and aggregate outputs.
+def published_paths(
+    declared: pipeline.Pipeline | None = None, root: Path = config.ROOT
+) -> list[Path]:
+    """What must hold aggregates only: every notebook under `root`, and every output folder.
 
-    Record-level outputs (an extract, rejected rows) are restricted, never published, so they
-    are not scanned; the pipeline refuses to declare one inside an aggregate output.
+    A notebook is published with its outputs whether or not the pipeline runs it (one added in
+    JupyterLab and committed is published too), so every notebook in the project is scanned.
+    So is everything under the output folders (data/processed, reports) and every aggregate
+    output the pipeline declares, except the record-level outputs it declares: those are
+    restricted, never published, and the pipeline refuses to declare one inside an aggregate
+    output. Hidden folders (.venv, .git, caches) and Python environments are not the project's.
     """
     declared = declared or pipeline.load()
-    paths = [*declared.notebooks(), *(out.path for out in declared.outputs(pipeline.AGGREGATE))]
-    return [p for p in (config.resolve(q) for q in dict.fromkeys(paths)) if p.exists()]
+    restricted = [root / out.path for out in declared.outputs(pipeline.RECORD_LEVEL)]
+    restricted.append(root / config.relative_to_root(config.DATA_RESTRICTED))
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and not (here / d / "pyvenv.cfg").exists()
+            and here / d not in restricted
+        )
+        found += [here / f for f in sorted(files) if f.endswith(".ipynb")]
+    outputs = [
+        root / config.relative_to_root(config.DATA_PROCESSED),
+        root / config.relative_to_root(config.REPORTS),
+        *(root / out.path for out in declared.outputs(pipeline.AGGREGATE)),
+    ]
+    for output in dict.fromkeys(outputs):
+        if output.is_dir():
+            found += [
+                f
+                for f in sorted(output.rglob("*"))
+                if f.is_file() and not any(f == r or r in f.parents for r in restricted)
+            ]
+        elif output.is_file():
+            found.append(output)
+    return list(dict.fromkeys(found))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -280,7 +313,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders to scan (default: every aggregate output in pipeline.yaml)",
+        help="files or folders to scan (default: every notebook in the project and every output "
+        "except the record-level ones pipeline.yaml declares)",
     )
     parser.add_argument(
         "--max-ids",
