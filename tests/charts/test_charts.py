@@ -24,7 +24,8 @@ from tidy_rows import (
 from analysis import config
 from analysis.charts import data_tables, figures, kinds
 from analysis.metrics import tidy
-from analysis.story import alt_text, formatting, selection
+from analysis.present import formatting, selection
+from analysis.story import alt_text
 
 
 def _texts(ax) -> list[str]:

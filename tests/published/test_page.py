@@ -10,11 +10,12 @@ from analysis.charts import after_report
 from analysis.charts import benchmark as charts
 from analysis.charts.figures import png_bytes
 from analysis.metrics.clean import clean
+from analysis.present import formatting, selection
 from analysis.published import benchmark
 from analysis.published.page import load_page
 from analysis.report import pages
 from analysis.story import benchmark as words
-from analysis.story import benchmark_alt, formatting, selection
+from analysis.story import benchmark_alt
 
 
 @pytest.fixture(scope="module")

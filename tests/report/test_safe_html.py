@@ -14,8 +14,8 @@ from analysis import config
 from analysis.cases import synth
 from analysis.errors import DataError
 from analysis.metrics.clean import clean
+from analysis.present import formatting
 from analysis.report import folders, pages, runner
-from analysis.story import formatting
 
 HOSTILE = 'Family <b onmouseover="alert(1)">Support</b>'
 HOSTILE_LINK = "[see](javascript:alert(2)) <script>alert(3)</script> <img src=x onerror=alert(4)>"

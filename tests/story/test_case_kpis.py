@@ -10,6 +10,7 @@ from tidy_rows import frame, row
 from analysis import config
 from analysis.metrics import tidy
 from analysis.report import folders, runner
+from analysis.report.case_panels import show_panels
 from analysis.story import case_kpis
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "small_extract"
@@ -69,7 +70,7 @@ def test_a_wholly_suppressed_panel_is_named_not_drawn_empty(monkeypatch, tmp_pat
     page = case_kpis.load(SMALL)
     rows = case_kpis.pick(page.shown, "single_assessments_overdue")
     hidden = rows.assign(value=float("nan"), qualifier="suppressed")
-    case_kpis.show_panels([hidden], "Backlog", "x", str(tmp_path))
+    show_panels([hidden], "Backlog", "x", str(tmp_path))
     assert [type(o).__name__ for o in shown] == ["Markdown"]  # no figure, no table
     assert shown[0].data.startswith(
         "Not charted: every month's count of Single assessments out of timescale is from 1 to 5"

@@ -7,10 +7,10 @@ import html
 
 import pandas as pd
 
-from analysis.charts.benchmark import SYMBOL_MEANING, TREND_METRICS, value_text
 from analysis.metrics import catalogue
+from analysis.present.benchmark_rows import SYMBOL_MEANING, TREND_METRICS, value_text
+from analysis.present.formatting import when
 from analysis.published.page import Page
-from analysis.story.formatting import when
 
 # One word a cell: a long phrase repeated down a narrow column made the table twice as tall.
 # The note beneath the table says what "neither" means.

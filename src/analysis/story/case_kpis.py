@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,9 +14,9 @@ from analysis.cases.kpi_table import compute, month_labels
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
 from analysis.metrics import catalogue, tidy
+from analysis.present import formatting
+from analysis.present.formatting import fmt_value, timescale
 from analysis.privacy import disclosure
-from analysis.story import formatting
-from analysis.story.formatting import fmt_value, label, timescale
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
 STORY_BEFORE, STORY_AFTER = np.datetime64("2011-12", "M"), np.datetime64("2012-04", "M")
@@ -137,55 +136,6 @@ def present(table: pd.DataFrame, pattern: str) -> list[str]:
     return [
         pattern.format(k) for k in ASSESSMENT_TYPES if (table["metric"] == pattern.format(k)).any()
     ]
-
-
-def show_panels(
-    panels: Sequence[pd.DataFrame],
-    title: str,
-    name: str,
-    figures_dir: str,
-    **chart_options: Any,
-) -> None:
-    """Chart the panels that hold a number, and say plainly which are wholly suppressed.
-
-    A panel whose every value is suppressed would be an empty chart: it is left out and named.
-    """
-    from IPython.display import display
-
-    from analysis import charts
-    from analysis.charts import data_tables, figures
-    from analysis.story import alt_text
-    from analysis.story.formatting import markdown
-
-    drawn, titles, hidden = [], [], []
-    wanted = list(chart_options.pop("panel_titles", None) or [None] * len(panels))
-    for rows, panel_title in zip(panels, wanted, strict=True):
-        if rows.empty:
-            continue
-        if rows["value"].notna().any():
-            drawn.append(rows)
-            titles.append(panel_title)
-        else:
-            hidden.append(panel_title or label(rows["metric"].iloc[0]))
-    if drawn:
-        if any(t is not None for t in titles):
-            chart_options["panel_titles"] = titles
-        fig = charts.change_chart(drawn, title, **chart_options)
-        alt = alt_text.describe(drawn, title)
-        figures.publish(fig, name, figures_dir, alt=alt, table=data_tables.table(drawn))
-    if hidden or not drawn:
-        what = ", ".join(hidden) if hidden else "these figures"
-        limits = [formatting.threshold(p) for p in panels]
-        limit = max([n for n in limits if n is not None], default=disclosure.DEFAULT_THRESHOLD)
-        display(
-            markdown(
-                f"Not charted: every month's count of {what} is from 1 to {limit}, or built on "
-                "one, and "
-                "is suppressed to protect the children it counts."
-                if hidden
-                else f"Not charted: the extract holds no records for {what}."
-            )
-        )
 
 
 def months_between(
