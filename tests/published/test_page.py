@@ -23,11 +23,20 @@ def peterborough():
     return load_page("Peterborough")
 
 
-def test_a_file_of_another_authority_is_refused(peterborough, tmp_path):
-    path = benchmark.write(peterborough.table, tmp_path)
-    assert load_page("874", benchmarks_path=path).authority.name == "Peterborough"
-    with pytest.raises(ValueError, match="holds the benchmarks of Peterborough, not Luton"):
-        load_page("Luton", benchmarks_path=path)
+def test_a_written_table_is_shown_only_for_its_own_authority_and_model(peterborough, tmp_path):
+    # A table marked as read from the file: its first value is one no DfE file holds.
+    marked = peterborough.table.copy()
+    marked.loc[marked.index[0], "value"] = -1.0
+    path = benchmark.write(marked, tmp_path)
+    mine = load_page("874", benchmarks_path=path)
+    assert mine.authority.name == "Peterborough" and mine.table["value"].iloc[0] == -1.0
+    # Luton's page, or Peterborough's with the 2021 neighbours, is built from the DfE files.
+    luton = load_page("Luton", benchmarks_path=path)
+    authority_rows = luton.table[luton.table["area_type"] == "authority"]
+    assert set(authority_rows["area_name"]) == {"Luton"}
+    assert (luton.table["value"] != -1.0).all()
+    other_model = load_page("874", neighbours="2021", benchmarks_path=path)
+    assert (other_model.table["value"] != -1.0).all() and other_model.model == "2021"
 
 
 def test_headline_from_the_numbers(peterborough):

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from tidy_rows import frame, row
 
 from analysis import config
+from analysis.cli import main
 from analysis.metrics import tidy
 from analysis.report import folders, runner
 from analysis.report.case_panels import show_panels
@@ -49,7 +50,9 @@ def test_the_headline_compares_the_extracts_own_first_and_last_months():
 def test_page_04_on_a_small_extract_shows_its_months_and_names_nothing_it_is_not(tmp_path):
     layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
     notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
-    assert runner.build(layout, [notebook], {"extract_dir": str(SMALL)}, clean=False) == 0
+    kpis = tmp_path / "kpis"  # what the kpis stage writes, from the small extract
+    assert main(["kpis", "--cases", str(SMALL), "--out", str(kpis), "--publish"]) == 0
+    assert runner.build(layout, [notebook], {"kpis_dir": str(kpis)}, clean=False) == 0
     html = (layout.out / "04_case_level_kpis.html").read_text(encoding="utf-8")
     page = " ".join(BeautifulSoup(html, "html.parser").get_text().split())
     assert "covering January 2023 to April 2023" in page

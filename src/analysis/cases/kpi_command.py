@@ -14,6 +14,7 @@ from analysis import config, pipeline
 from analysis.atomic import write_text
 from analysis.cases.extract import Extract, read_extract, rejects_text
 from analysis.cases.kpi_table import compute
+from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import relative_to_root, resolve
 from analysis.errors import UsageError
 from analysis.metrics import catalogue, tidy
@@ -170,6 +171,8 @@ def run_record(
             }
             for t in extract.files
         ],
+        # Made-up records (`analysis synth`): the page says so and charts the story's months.
+        "synthetic": is_synthetic(args.cases),
         "timescales_working_days": dict(timescales),
         "metrics": {
             m: {"label": metric.label, "definition": metric.definition}

@@ -83,27 +83,31 @@ def load_page(
     benchmarks_path: str | Path = "",
     dfe_dir: str | Path = "",
 ) -> Page:
-    """Build the authority's table from the DfE files, or read it from benchmarks_path.
+    """The authority's page: its table read from benchmarks_path, or built from the DfE files.
 
-    A table read from a file must be the named authority's: a page never shows one
-    authority's figures under another's name.
+    benchmarks_path (the benchmark stage's output) is used when it holds this authority's
+    table with this neighbour model; a page for any other authority or model is built from the
+    DfE files in dfe_dir, so a page never shows one authority's figures under another's name.
     """
     loaded = _all_areas(config.resolve(dfe_dir) if str(dfe_dir) else DFE_DIR)
     published = loaded.published
     found = areas.find(authority, loaded.known)
-    if str(benchmarks_path):
-        table = benchmark.load(config.resolve(benchmarks_path))
-        mine = table[table["area_type"] == "authority"]
-        codes = set(mine["old_la_code"])
-        if codes != {found.code}:
-            held = ", ".join(sorted(set(mine["area_name"])))
-            raise ValueError(f"{benchmarks_path} holds the benchmarks of {held}, not {found.name}")
-        used = set(table["neighbours_model"].dropna()) - {""}
-        model = used.pop() if used else neighbours
-    else:
+    table = _written_table(benchmarks_path, found.code, neighbours)
+    if table is None:
         table = benchmark.benchmark(
             published, found, neighbours, everyone=loaded.everyone, ranked=loaded.ranked
         )
-        model = neighbours
     first = int(published.tables["b1"]["time_period"].astype(int).min())
-    return Page(found, table, str(model), first, _joint_return(published, found.code))
+    return Page(found, table, str(neighbours), first, _joint_return(published, found.code))
+
+
+def _written_table(path: str | Path, code: str, model: str) -> pd.DataFrame | None:
+    """The table at `path` if it is the authority's (by old code) with the model, else None."""
+    if not str(path) or not config.resolve(path).is_file():
+        return None
+    table = benchmark.load(config.resolve(path))
+    mine = table[table["area_type"] == "authority"]
+    used = set(table["neighbours_model"].dropna()) - {""}
+    if set(mine["old_la_code"]) == {code} and used <= {str(model)}:
+        return table
+    return None

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.cases.extract import ASSESSMENT_TYPES, Extract, read_extract
+from analysis.cases.extract import ASSESSMENT_TYPES, read_extract
 from analysis.cases.kpi_table import compute, month_labels
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
@@ -37,13 +37,24 @@ def monthly_kpis(
     return load(extract_dir, threshold, timescales, quarantine).monthly
 
 
+@dataclass(frozen=True)
+class ExtractFile:
+    """One file of the extract the KPIs were counted from, as the page describes it."""
+
+    name: str
+    sha256: str
+    rows_read: int
+    rows_used: int
+    rows_set_aside: int
+
+
 @dataclass
 class CasePage:
     """What page 04 shows of one extract: its KPIs, the months charted and what the data are."""
 
     monthly: pd.DataFrame  # every month, disclosure control applied
     shown: pd.DataFrame  # the months the charts show
-    extract: Extract
+    files: tuple[ExtractFile, ...]
     synthetic: bool
     threshold: int
 
@@ -74,7 +85,43 @@ def load(
     monthly = with_numerators(table.drop(columns="numerator"), threshold)
     synthetic = is_synthetic(extract_dir)
     shown = months_between(monthly) if synthetic else monthly
-    return CasePage(monthly, shown, extract, synthetic, threshold)
+    files = tuple(
+        ExtractFile(f.name, f.sha256, f.rows_read, len(f.rows), len(f.rejects))
+        for f in extract.files
+    )
+    return CasePage(monthly, shown, files, synthetic, threshold)
+
+
+def read(kpis_dir: str | Path) -> CasePage:
+    """The page of the KPIs that `analysis kpis --publish` wrote into kpis_dir (the kpis stage).
+
+    Its metrics.csv already has disclosure control applied; its kpis_run.json says from which
+    files, with which threshold and timescales. KPIs written without --publish are refused.
+    """
+    import json
+
+    from analysis.cases.kpi_command import RUN_FILE
+
+    folder = resolve(kpis_dir)
+    record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+    if not record.get("published"):
+        raise ValueError(
+            f"{kpis_dir}: these KPIs were written without --publish (no disclosure control): "
+            "they may not be shown"
+        )
+    threshold = int(record["suppression_threshold"])
+    table = tidy.read(folder / "metrics.csv")
+    days = record.get("timescales_working_days", {})
+    kind = table["metric"].str.extract(r"^([a-z]+)_assessments_", expand=False)
+    table[tidy.TIMESCALE] = kind.map(days).astype(float)
+    monthly = with_numerators(table, threshold)
+    synthetic = bool(record.get("synthetic"))
+    shown = months_between(monthly) if synthetic else monthly
+    files = tuple(
+        ExtractFile(f["file"], f["sha256"], f["rows_read"], f["rows_used"], f["rows_quarantined"])
+        for f in record["extracts"]
+    )
+    return CasePage(monthly, shown, files, synthetic, threshold)
 
 
 def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -119,10 +166,10 @@ def describe(page: CasePage) -> str:
         )
     first, last = _months(page.monthly)
     files = []
-    for f in page.extract.files:
-        aside = f", {len(f.rejects)} set aside as bad rows" if len(f.rejects) else ""
+    for f in page.files:
+        aside = f", {f.rows_set_aside} set aside as bad rows" if f.rows_set_aside else ""
         files.append(
-            f"{f.name} ({f.rows_read:,} rows read, {len(f.rows):,} used{aside}; "
+            f"{f.name} ({f.rows_read:,} rows read, {f.rows_used:,} used{aside}; "
             f"SHA-256 {f.sha256[:12]}…)"
         )
     return (
