@@ -301,7 +301,10 @@ def test_the_projects_own_outputs_pass() -> None:
 def test_the_pipeline_says_what_is_scanned_and_what_is_restricted() -> None:
     paths = {config.relative_to_root(p) for p in guard.published_paths()}
     assert "notebooks/04_case_level_kpis.ipynb" in paths
-    assert "data/processed/metrics.csv" in paths or not config.METRICS_CSV.exists()
+    assert (
+        "data/processed/metrics.csv" in paths
+        or not (config.DATA_PROCESSED / "metrics.csv").exists()
+    )
     # The synthetic extract is record-level in form: restricted, never scanned as publishable.
     assert not any(p.startswith("data/processed/synthetic_extract") for p in paths)
 
@@ -359,3 +362,18 @@ def test_every_file_under_the_output_folders_is_scanned_but_record_level_outputs
     paths = guard.published_paths(pipeline.load(), root=tmp_path)
     # The undeclared CSV is scanned; the extract pipeline.yaml declares record-level is not.
     assert paths == [undeclared]
+
+
+def test_a_column_of_area_codes_lists_places_not_people(tmp_path: Path) -> None:
+    # Thirteen ONS codes (an authority, ten neighbours, region, England) under area_code: public
+    # codes of places. The same thirteen under child_ref would be a list of records.
+    codes = [f"E06{n:06d}" for n in range(13)]
+    places = tmp_path / "benchmarks.csv"
+    pd.DataFrame({"area_code": codes, "value": range(13)}).to_csv(places, index=False)
+    people = tmp_path / "people.csv"
+    pd.DataFrame({"ref": codes, "value": range(13)}).to_csv(people, index=False)
+    assert guard.scan_csv(places, max_ids=10) == []
+    assert [leak.what for leak in guard.scan_csv(people, max_ids=10)] == [
+        "table lists 13 distinct id-like values (more than 10), "
+        "e.g. E06000000, E06000001, E06000002"
+    ]

@@ -60,6 +60,9 @@ _ID_VALUE = re.compile(
     r"|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})$",  # UK postcode
     re.IGNORECASE,
 )
+_PLACE_CODE_HEADER = re.compile(
+    r"^(new_?|old_?)?(area|la|lad|local_?authority|region|country|geography|ons)_?code$"
+)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")
 
@@ -115,7 +118,17 @@ def check_table(table: OutputTable, max_ids: int) -> list[str]:
         kind = sensitive_header(header)
         if kind:
             problems.append(f"column '{header.strip()}' looks like {kind}")
-    ids = {cell.strip() for row in table.rows for cell in row if id_like(cell)}
+    # A column headed as a geography code (E06000031, an authority's ONS code) lists places,
+    # not people: its codes are public and are not counted as record identifiers.
+    places = {
+        i for i, h in enumerate(table.headers) if _PLACE_CODE_HEADER.match(normalise_header(h))
+    }
+    ids = {
+        cell.strip()
+        for row in table.rows
+        for i, cell in enumerate(row)
+        if id_like(cell) and not (i in places and len(row) == len(table.headers))
+    }
     if len(ids) > max_ids:
         problems.append(
             f"table lists {len(ids)} distinct id-like values (more than {max_ids}), "
