@@ -1,5 +1,5 @@
 """The words of a benchmark page, generated from the benchmark table (plain text: notebooks
-display it with story.formatting.markdown, which escapes what data hold)."""
+display it with present.formatting.markdown, which escapes what data hold)."""
 
 from __future__ import annotations
 
