@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -11,8 +13,7 @@ from analysis.charts import benchmark as charts
 from analysis.charts.figures import png_bytes
 from analysis.metrics.clean import clean
 from analysis.present import formatting, selection
-from analysis.published import benchmark
-from analysis.published.page import load_page
+from analysis.published.page import load_page, write_page
 from analysis.report import pages
 from analysis.story import benchmark as words
 from analysis.story import benchmark_alt
@@ -23,13 +24,21 @@ def peterborough():
     return load_page("Peterborough")
 
 
-def test_a_written_table_is_shown_only_for_its_own_authority_and_model(peterborough, tmp_path):
-    # A table marked as read from the file: its first value is one no DfE file holds.
-    marked = peterborough.table.copy()
-    marked.loc[marked.index[0], "value"] = -1.0
-    path = benchmark.write(marked, tmp_path)
-    mine = load_page("874", benchmarks_path=path)
-    assert mine.authority.name == "Peterborough" and mine.table["value"].iloc[0] == -1.0
+def test_a_written_page_is_shown_only_for_its_own_authority_and_model(peterborough, tmp_path):
+    # A page marked as read from the files: its first value is one no DfE file holds.
+    marked = dataclasses.replace(peterborough, table=peterborough.table.copy())
+    marked.table.loc[marked.table.index[0], "value"] = -1.0
+    path = write_page(marked, tmp_path)
+    # Read back whole, without the DfE files (dfe_dir names no folder): the same page.
+    mine = load_page("874", benchmarks_path=path, dfe_dir=tmp_path / "no-dfe-here")
+    assert mine.table["value"].iloc[0] == -1.0
+    assert dataclasses.replace(mine, table=None) == dataclasses.replace(marked, table=None)
+    assert (
+        load_page("peterborough", benchmarks_path=path, dfe_dir=tmp_path / "none")
+        .table["value"]
+        .iloc[0]
+        == -1.0
+    )
     # Luton's page, or Peterborough's with the 2021 neighbours, is built from the DfE files.
     luton = load_page("Luton", benchmarks_path=path)
     authority_rows = luton.table[luton.table["area_type"] == "authority"]

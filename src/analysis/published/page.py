@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
+from analysis.atomic import write_text
+from analysis.errors import UsageError
 from analysis.published import areas, benchmark
 from analysis.published.read import DFE_DIR, Published, read_published
 from analysis.published.schema import FILES, LOCAL_AUTHORITY, NEIGHBOUR_FILES
@@ -23,6 +27,7 @@ class Page:
     model: str
     first_census_year: int  # the first year of table B1 for any authority
     joint_workforce: str  # "" or the names of a joint workforce return the authority is in
+    latest_census_year: int  # the last year of table B1: a name means an authority of that year
 
 
 def _joint_return(published, code: str) -> str:
@@ -77,37 +82,80 @@ def _all_areas(folder: Path) -> _AllAreas:
     return _LOADED[key]
 
 
+# Beside a written benchmarks.csv: what its page states besides the table (the benchmark stage).
+FACTS_FILE = "page.json"
+
+
 def load_page(
     authority: str,
     neighbours: str = "2025",
     benchmarks_path: str | Path = "",
     dfe_dir: str | Path = "",
 ) -> Page:
-    """The authority's page: its table read from benchmarks_path, or built from the DfE files.
+    """The authority's page: as the benchmark stage wrote it, or built from the DfE files.
 
-    benchmarks_path (the benchmark stage's output) is used when it holds this authority's
-    table with this neighbour model; a page for any other authority or model is built from the
-    DfE files in dfe_dir, so a page never shows one authority's figures under another's name.
+    benchmarks_path (the stage's benchmarks.csv, with its page.json) is used when it is this
+    authority's page with this neighbour model; a page for any other authority or model is built
+    from the DfE files in dfe_dir, so a page never shows one authority's figures under another's
+    name.
     """
+    written = _written_page(benchmarks_path, authority, neighbours)
+    if written is not None:
+        return written
     loaded = _all_areas(config.resolve(dfe_dir) if str(dfe_dir) else DFE_DIR)
     published = loaded.published
     found = areas.find(authority, loaded.known)
-    table = _written_table(benchmarks_path, found.code, neighbours)
-    if table is None:
-        table = benchmark.benchmark(
-            published, found, neighbours, everyone=loaded.everyone, ranked=loaded.ranked
-        )
-    first = int(published.tables["b1"]["time_period"].astype(int).min())
-    return Page(found, table, str(neighbours), first, _joint_return(published, found.code))
+    table = benchmark.benchmark(
+        published, found, neighbours, everyone=loaded.everyone, ranked=loaded.ranked
+    )
+    years = published.tables["b1"]["time_period"].astype(int)
+    joint = _joint_return(published, found.code)
+    return Page(found, table, str(neighbours), int(years.min()), joint, int(years.max()))
 
 
-def _written_table(path: str | Path, code: str, model: str) -> pd.DataFrame | None:
-    """The table at `path` if it is the authority's (by old code) with the model, else None."""
-    if not str(path) or not config.resolve(path).is_file():
+def write_page(page: Page, folder: Path) -> Path:
+    """Write a page's table (benchmarks.csv) and its other facts (page.json); return the table."""
+    path = benchmark.write(page.table, folder)
+    facts = dataclasses.asdict(page)
+    facts.pop("table")
+    write_text(Path(folder) / FACTS_FILE, json.dumps(facts, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def _written_page(path: str | Path, query: str, model: str) -> Page | None:
+    """The page written at `path` if it is the authority's with the model, else None."""
+    if not str(path):
         return None
-    table = benchmark.load(config.resolve(path))
+    table_file = config.resolve(path)
+    facts_file = table_file.parent / FACTS_FILE
+    if not (table_file.is_file() and facts_file.is_file()):
+        return None
+    facts = json.loads(facts_file.read_text(encoding="utf-8"))
+    held = areas.Authority(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in facts["authority"].items()}
+    )
+    if facts["model"] != str(model):
+        return None
+    try:
+        # A name means the authority of the latest year (Dorset: 838, not 835), as areas.find
+        # decides among every authority: a page written for an older one is not it.
+        found = areas.find(query, {held.code: held})
+    except UsageError:
+        return None
+    if found.years[-1] != facts["latest_census_year"] and query.strip() not in (
+        found.code,
+        *found.new_codes,
+    ):
+        return None
+    table = benchmark.load(table_file)
     mine = table[table["area_type"] == "authority"]
-    used = set(table["neighbours_model"].dropna()) - {""}
-    if set(mine["old_la_code"]) == {code} and used <= {str(model)}:
-        return table
-    return None
+    if set(mine["old_la_code"]) != {found.code}:
+        return None
+    return Page(
+        found,
+        table,
+        str(model),
+        int(facts["first_census_year"]),
+        str(facts["joint_workforce"]),
+        int(facts["latest_census_year"]),
+    )

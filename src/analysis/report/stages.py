@@ -52,12 +52,18 @@ def _kpis(cases: Path, out: Path, publish: bool = False) -> None:
 
 
 def _benchmark(dfe: Path, out: Path, authority: str, neighbours: str = "2025") -> None:
-    """`analysis benchmark`: the authority's table beside England, region and neighbours."""
-    from analysis.published import benchmark
+    """`analysis benchmark`: the authority's table beside England, region and neighbours.
 
-    found, table = benchmark.build(authority, neighbours, dfe)
-    path = benchmark.write(table, out)
-    print(f"wrote {config.relative_to_root(path)}: {len(table)} rows for {found.name}")
+    With the table (benchmarks.csv, as the command writes it), page.json holds the rest of
+    what notebook 05 states, so that its page is shown without reading the DfE files again.
+    """
+    from analysis.published import page
+
+    built = page.load_page(authority, neighbours, "", dfe)
+    path = page.write_page(built, out)
+    print(
+        f"wrote {config.relative_to_root(path)}: {len(built.table)} rows for {built.authority.name}"
+    )
 
 
 FUNCTIONS: dict[str, Callable[..., None]] = {
