@@ -13,10 +13,11 @@ else
 ENV_STAMP :=
 endif
 RUN := $(PY) -m analysis
-SEED ?= 2012
-EXTRACT := data/processed/synthetic_extract
+# import-linter's command, beside PY's python in .venv (a conda environment has it on PATH).
+LINT_IMPORTS := $(if $(ENV_STAMP),$(VENV)/bin/lint-imports,lint-imports)
+# Every path a stage reads or writes is in pipeline.yaml: these targets run its stages by name.
 
-.PHONY: help env browser data synth report test lint format unit nbval notebooks-check check-outputs notebooks lab bench constraints clean
+.PHONY: help env browser data synth kpis benchmark stages report test lint layers format unit notebooks-check check-outputs notebooks lab bench constraints clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -36,11 +37,20 @@ env: $(ENV_STAMP) ## Create .venv and install the project (skipped if up to date
 browser: ## Install Debian's chromium for the accessibility tests (skipped if present)
 	bash .ci/install-browser
 
-data: $(ENV_STAMP) ## Clean data/raw into data/processed/metrics.csv
-	$(RUN) clean --raw data/raw --out data/processed
+data: $(ENV_STAMP) ## Stage clean: data/raw into the tidy metric table (see pipeline.yaml)
+	$(RUN) stage clean
 
-synth: $(ENV_STAMP) ## Write the small synthetic case-level extract used by the default report
-	$(RUN) synth --seed $(SEED) --out $(EXTRACT)
+synth: $(ENV_STAMP) ## Stage synth: the small synthetic case-level extract the default report uses
+	$(RUN) stage synth
+
+kpis: $(ENV_STAMP) ## Stage kpis: the extract's monthly KPIs, disclosure control applied
+	$(RUN) stage kpis
+
+benchmark: $(ENV_STAMP) ## Stage benchmark: the default authority beside England, region, neighbours
+	$(RUN) stage benchmark
+
+stages: $(ENV_STAMP) ## Every command stage of pipeline.yaml (each skipped when unchanged)
+	$(RUN) stage clean synth kpis benchmark
 
 report: $(ENV_STAMP) ## Build the default report into reports/ (cleans, runs notebooks, HTML, index)
 	$(RUN) report
@@ -49,28 +59,28 @@ lint: $(ENV_STAMP) ## ruff lint and format check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+layers: $(ENV_STAMP) ## Check that the layers import one way (import-linter, pyproject.toml)
+	$(LINT_IMPORTS)
+
 format: $(ENV_STAMP) ## Apply ruff formatting and safe fixes
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-unit: data synth browser ## Unit tests (pytest), the accessibility checks in chromium included
+unit: $(ENV_STAMP) browser ## Unit tests (pytest), the accessibility checks in chromium included
 	$(PY) -m pytest
 
-nbval: data synth ## Check the committed notebooks' outputs with nbval
-	$(PY) -m pytest --nbval notebooks/ -p no:cacheprovider
-
-notebooks-check: data synth ## Fail, naming the notebook, if a committed notebook's outputs (charts too) are out of date
+notebooks-check: stages ## Fail, naming the notebook, if a committed notebook's outputs (text or charts) are out of date
 	$(RUN) execute-notebooks --check
 
 check-outputs: $(ENV_STAMP) ## Fail if notebooks or reports hold record-level (personal) data
 	$(RUN) check-outputs
 
-test: lint report unit nbval notebooks-check check-outputs ## Lint, report, unit tests, nbval, stale notebooks, privacy guard: what CI runs
+test: lint layers report unit notebooks-check check-outputs ## Lint, layers, report, unit tests, stale notebooks, privacy guard: what CI runs
 
-notebooks: data synth ## Re-execute the committed notebooks in place (clean kernel, stable outputs)
+notebooks: stages ## Re-execute the committed notebooks in place (clean kernel, stable outputs)
 	$(RUN) execute-notebooks
 
-lab: data synth ## Open JupyterLab on the notebooks
+lab: stages ## Open JupyterLab on the notebooks
 	$(PY) -m jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_STAMP) ## Benchmarks, printing ratios: the report against B (stack import), KPIs at national scale, kpis on census XML and Annex A

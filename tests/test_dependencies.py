@@ -60,7 +60,7 @@ def test_constraints_pin_every_dependency_within_its_declared_range():
 
 def test_nbformat_imports_without_compiling_iri_grammars():
     # jsonschema 4.25+ imports rfc3987-syntax, whose import costs 2-3 s in every process that
-    # imports nbformat (the runner, papermill, nbval): the pin keeps it out of the environment.
+    # imports nbformat (the runner, papermill): the pin keeps it out of the environment.
     import subprocess
     import sys
 

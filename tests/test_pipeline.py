@@ -20,11 +20,12 @@ def write(tmp_path: Path, text: str) -> Path:
 GOOD = """\
 stages:
   - name: clean
-    run: clean --raw data/raw --out data/processed
-    needs: [data/raw]
+    run: clean
+    needs: {raw: data/raw}
     writes: {data/processed/metrics.csv: aggregate}
   - name: synth
-    run: synth --seed 1 --out data/processed/extract
+    run: synth
+    with: {seed: 1}
     writes: {data/processed/extract: record-level}
   - name: nb
     notebook: notebooks/nb.ipynb
@@ -39,7 +40,7 @@ def test_a_notebook_needs_only_the_stages_that_write_what_it_reads(tmp_path):
     both = declared.stages_for(["data/processed/extract/a.csv", "data/processed/metrics.csv"])
     assert [s.name for s in both] == ["clean", "synth"]  # declared order, whatever was asked
     assert declared.source_inputs(["data/processed/metrics.csv"]) == ["data/raw"]
-    assert declared.stages[0].run == ("clean", "--raw", "data/raw", "--out", "data/processed")
+    assert (declared.stages[0].run, declared.stages[1].options) == ("clean", (("seed", 1),))
 
 
 def test_levels_say_what_may_be_published(tmp_path):
@@ -63,18 +64,59 @@ def test_a_record_level_output_inside_a_published_folder_is_refused(tmp_path):
 def test_every_problem_is_named_with_its_line(tmp_path):
     bad = (
         GOOD.replace("writes: {reports: aggregate}", "writes: {reports: public}")
-        .replace("run: synth", "notebook: x.ipynb\n    run: synth")
-        .replace("needs: [data/raw]", "needs: [data/elsewhere]")
+        .replace("    run: synth", "    notebook: x.ipynb\n    run: synth")
+        .replace("needs: {raw: data/raw}", "needs: {raw: data/elsewhere}")
     )
     with pytest.raises(DataError) as err:
         pipeline.load(write(tmp_path, bad))
     text = str(err.value)
+    # The schema's problems (lines 6 and 14 of `bad`, counted by hand) come first, all at once;
+    # the flow of paths is checked once the shape is right.
     assert "3 problems found" in text
-    assert "pipeline.yaml:2: column 'needs': value 'data/elsewhere'" in text
+    assert "pipeline.yaml:6: column 'with': expected no `with` in a notebook stage" in text
     assert "pipeline.yaml:6: column 'run': value 'synth': expected either `run` or `notebook`" in (
         text
     )
-    assert "pipeline.yaml:10: column 'writes': value 'public'" in text
+    assert "pipeline.yaml:14: column 'reports': value 'public': expected one of aggregate" in text
+    fixed = bad.replace("reports: public", "reports: aggregate").replace(
+        "    notebook: x.ipynb\n", ""
+    )
+    with pytest.raises(DataError) as err:
+        pipeline.load(write(tmp_path, fixed))
+    assert "pipeline.yaml:2: column 'needs': value 'data/elsewhere'" in str(err.value)
+
+
+def test_a_key_no_stage_has_and_a_command_that_is_not_a_stage_are_named(tmp_path):
+    bad = GOOD.replace("    run: clean\n", "    run: report\n    owner: me\n")
+    with pytest.raises(DataError) as err:
+        pipeline.load(write(tmp_path, bad))
+    text = str(err.value)
+    assert (
+        "pipeline.yaml:2: column 'owner': value '': expected one of the keys"
+        in text.replace("value None", "value ''")
+        or "pipeline.yaml:2: column 'owner'" in text
+    )
+    assert "pipeline.yaml:3: column 'run': value 'report': expected one of clean, synth, kpis" in (
+        text
+    )
+
+
+def test_a_stage_whose_arguments_do_not_fit_its_command_is_refused(tmp_path):
+    from analysis.report import stages
+
+    bad = GOOD.replace("with: {seed: 1}", "with: {seed: 1, colour: red}")
+    declared = pipeline.load(write(tmp_path, bad))  # the shape is right...
+    with pytest.raises(DataError, match=r"pipeline.yaml:6: column 'run': value 'synth'"):
+        stages.check(declared.stages)  # ...but synth takes no colour
+
+
+def test_every_command_stage_of_the_project_fits_its_function():
+    from analysis.report import stages
+
+    declared = pipeline.load()
+    assert set(stages.FUNCTIONS) == set(pipeline.STAGE_COMMANDS)
+    stages.check(declared.stages)
+    assert [s.name for s in declared.stages if s.run] == ["clean", "synth", "kpis", "benchmark"]
 
 
 def test_the_projects_pipeline_matches_its_notebooks():
@@ -97,7 +139,10 @@ def test_the_report_hashes_the_raw_inputs_behind_each_notebook():
     stages, sources = tasks.plan(layout, [caseloads], {caseloads: {}})
     assert ([s.name for s in stages], sources) == (["clean"], ["data/raw"])
     stages, sources = tasks.plan(layout, [benchmark], {benchmark: {}})
-    assert ([s.name for s in stages], sources) == (["clean"], ["data/raw/dfe", "data/raw"])
+    assert ([s.name for s in stages], sources) == (
+        ["clean", "benchmark"],
+        ["data/raw/dfe", "data/raw"],
+    )
     # A user who points metrics_path elsewhere gets no clean stage, and that file is hashed instead.
     stages, sources = tasks.plan(layout, [caseloads], {caseloads: {"metrics_path": "x.csv"}})
     assert (stages, sources) == ([], [])

@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "analysis.published.command",
         "benchmark an authority against England, its region and its statistical neighbours",
     ),
+    "stage": (
+        "analysis.report.stages",
+        "run command stages of pipeline.yaml by name (and the stages they need)",
+    ),
     "check-outputs": (
         "analysis.privacy.guard",
         "fail if notebooks or reports hold record-level (personal) data",

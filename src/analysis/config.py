@@ -15,9 +15,8 @@ from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parents[2]
 DATA_RAW: Path = ROOT / "data" / "raw"
+# What the stages write there (metrics.csv, the extract, the KPIs) is named in pipeline.yaml.
 DATA_PROCESSED: Path = ROOT / "data" / "processed"
-METRICS_CSV: Path = DATA_PROCESSED / "metrics.csv"
-SYNTHETIC_EXTRACT: Path = DATA_PROCESSED / "synthetic_extract"
 # Record-level outputs that must never be published (rejected extract rows): gitignored, and
 # never inside an aggregate output such as reports/.
 DATA_RESTRICTED: Path = ROOT / "data" / "restricted"

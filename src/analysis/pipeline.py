@@ -8,10 +8,6 @@ must hold aggregates only. A record-level output may never sit inside an aggrega
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import shlex
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -19,13 +15,54 @@ from typing import Any
 
 import yaml
 
-from analysis import cli, config
+from analysis import config
 from analysis.errors import DataError, Problem
 
 AGGREGATE = "aggregate"
 RECORD_LEVEL = "record-level"
 LEVELS = (AGGREGATE, RECORD_LEVEL)
-STAGE_KEYS = {"name", "run", "notebook", "authority", "needs", "writes", "note"}
+# The `analysis` commands a stage may run; report.stages calls each one's function.
+STAGE_COMMANDS = ("clean", "synth", "kpis", "benchmark")
+
+_PATHS = {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}
+# The shape of pipeline.yaml, checked with jsonschema; the flow of paths is checked after it.
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["stages"],
+    "additionalProperties": False,
+    "properties": {
+        "stages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+                    "note": {"type": "string"},
+                    "run": {"enum": list(STAGE_COMMANDS)},
+                    "with": {
+                        "type": "object",
+                        "additionalProperties": {"type": ["string", "integer", "boolean"]},
+                    },
+                    "notebook": {"type": "string", "pattern": "[.]ipynb$"},
+                    "authority": {"type": "string", "minLength": 1},
+                    "needs": _PATHS,
+                    "writes": {"type": "object", "additionalProperties": {"enum": list(LEVELS)}},
+                },
+                # A stage runs a command or a notebook, never both.
+                "oneOf": [
+                    {"required": ["run"], "not": {"required": ["notebook"]}},
+                    {"required": ["notebook"], "not": {"required": ["run"]}},
+                ],
+                "dependentSchemas": {
+                    "run": {"required": ["writes"], "not": {"required": ["authority"]}},
+                    "notebook": {"not": {"required": ["with"]}},
+                },
+            },
+        }
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -47,13 +84,15 @@ class Stage:
 
     name: str
     line: int
-    run: tuple[str, ...] = ()  # `analysis` command-line arguments
+    run: str | None = None  # the `analysis` command whose function the stage calls
+    options: tuple[tuple[str, Any], ...] = ()  # its other arguments (`with`), as declared
     notebook: str | None = None
     # The one authority whose data a notebook shows (its own documents or extracts), if fixed.
     authority: str | None = None
-    # What the stage reads. For a notebook, keyed by the parameter that carries the path, so a
-    # user who points the parameter elsewhere no longer needs the stage that writes the default.
-    needs: tuple[tuple[str | None, str], ...] = ()
+    # What the stage reads, keyed by the argument (a command's) or parameter (a notebook's) that
+    # takes the path: a user who points a notebook's parameter elsewhere no longer needs the
+    # stage that writes the default.
+    needs: tuple[tuple[str, str], ...] = ()
     writes: tuple[Output, ...] = ()
 
 
@@ -113,15 +152,6 @@ def _inside(path: str, folder: str) -> bool:
     return p == f or f in p.parents
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line each mapping starts on, for error messages."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
 def load(path: Path = config.PIPELINE) -> Pipeline:
     """Read and check a pipeline file; raise DataError listing every problem."""
     return _load(Path(path).resolve())
@@ -129,57 +159,99 @@ def load(path: Path = config.PIPELINE) -> Pipeline:
 
 @cache
 def _load(path: Path) -> Pipeline:
+    import jsonschema
+
     name = config.relative_to_root(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(
             [Problem(name, None, None, None, f"a readable YAML file ({exc})")]
         ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("stages"), list):
-        raise DataError([Problem(name, 1, "stages", None, "a list of stages")])
-    problems: list[Problem] = []
-    stages = [_stage(name, raw, problems) for raw in data["stages"]]
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    problems = [
+        _problem(name, node, error)
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        raise DataError(problems)
+    stages = [_stage(raw, _line(node, ["stages", i])) for i, raw in enumerate(data["stages"])]
     _check_flow(name, stages, problems)
     if problems:
         raise DataError(problems)
     return Pipeline(name, tuple(stages))
 
 
-def _stage(file: str, raw: Any, problems: list[Problem]) -> Stage:
-    """One stage from its YAML mapping, noting every problem."""
-    if not isinstance(raw, dict):
-        problems.append(Problem(file, None, "stages", raw, "a mapping per stage"))
-        return Stage(name=str(raw), line=0)
-    line = raw.pop("__line__")
-    for key in sorted(set(raw) - STAGE_KEYS):
-        problems.append(Problem(file, line, key, None, f"only the keys {', '.join(STAGE_KEYS)}"))
-    name = str(raw.get("name", ""))
-    if not name:
-        problems.append(Problem(file, line, "name", None, "a stage name"))
-    if bool(raw.get("run")) == bool(raw.get("notebook")):
-        problems.append(Problem(file, line, "run", name, "either `run` or `notebook`, not both"))
-    needs = raw.get("needs") or []
-    if isinstance(needs, dict):
-        needs.pop("__line__", None)
-        need_pairs = tuple((str(k), str(v)) for k, v in needs.items())
+def _line(node: Any, where: list[Any]) -> int | None:
+    """The line (from 1) of the YAML node at `where` (keys and indexes), or its nearest parent."""
+    line = None if node is None else node.start_mark.line + 1
+    for step in where:
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            node = node.value[step] if step < len(node.value) else None
+        elif isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == step), None)
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _problem(file: str, node: Any, error: Any) -> Problem:
+    """A schema error as a problem: the line of the value, the key it is under, what was wanted."""
+    where = list(error.absolute_path)
+    key = next((str(k) for k in reversed(where) if isinstance(k, str)), None)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(str(k) for k in error.instance if k not in allowed)
+        if allowed and extra:  # an unknown key: name it, and the keys a stage may have
+            return Problem(
+                file,
+                _line(node, where),
+                extra[0],
+                None,
+                f"one of the keys {', '.join(sorted(allowed))}",
+            )
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        return Problem(
+            file,
+            _line(node, where),
+            "run",
+            error.instance.get("run"),
+            "either `run` or `notebook`, not both",
+        )
+    if error.validator == "not" and isinstance(error.instance, dict):
+        (extra,) = error.validator_value.get("required", ["?"])[:1]
+        kind = "notebook" if "notebook" in error.instance else "command"
+        return Problem(file, _line(node, where), extra, None, f"no `{extra}` in a {kind} stage")
+    value = error.instance if not isinstance(error.instance, (dict, list)) else None
+    if error.validator == "enum":
+        wanted = f"one of {', '.join(map(str, error.validator_value))}"
+    elif error.validator == "required":
+        wanted = error.message.replace("'", "`")
     else:
-        need_pairs = tuple((None, str(v)) for v in needs)
-    writes = raw.get("writes") or {}
-    writes.pop("__line__", None)
-    outputs = []
-    for path, level in writes.items():
-        if level not in LEVELS:
-            problems.append(Problem(file, line, "writes", level, f"one of {', '.join(LEVELS)}"))
-        outputs.append(Output(str(path).rstrip("/"), str(level)))
+        wanted = (
+            error.message if value is None else f"a value matching the schema ({error.validator})"
+        )
+    return Problem(file, _line(node, where), key, value, wanted)
+
+
+def _stage(raw: dict[str, Any], line: int | None) -> Stage:
+    """One stage from its checked YAML mapping."""
     return Stage(
-        name=name,
-        line=line,
-        run=tuple(shlex.split(str(raw.get("run") or ""))),
+        name=raw["name"],
+        line=line or 0,
+        run=raw.get("run"),
+        options=tuple((str(k), v) for k, v in (raw.get("with") or {}).items()),
         notebook=raw.get("notebook"),
         authority=raw.get("authority"),
-        needs=need_pairs,
-        writes=tuple(outputs),
+        needs=tuple((str(k), str(v)) for k, v in (raw.get("needs") or {}).items()),
+        writes=tuple(
+            Output(str(p).rstrip("/"), str(lv)) for p, lv in (raw.get("writes") or {}).items()
+        ),
     )
 
 
@@ -217,13 +289,3 @@ def _check_flow(file: str, stages: list[Stage], problems: list[Problem]) -> None
                         f"a record-level output outside the aggregate output {agg.path}",
                     )
                 )
-
-
-def run_stage(stage: Stage) -> None:
-    """Run a command stage in this process, as `analysis <run>` would; errors propagate."""
-    args = cli.build_parser(stage.run[0]).parse_args(list(stage.run))
-    module = importlib.import_module(args._module)
-    # What a stage prints is progress for the log, kept apart from a command's own stdout; its
-    # paths are written from the project root, wherever the report was started.
-    with contextlib.redirect_stdout(sys.stderr), config.command_paths_from(config.ROOT):
-        module.run(args)

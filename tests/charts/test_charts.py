@@ -24,7 +24,8 @@ from tidy_rows import (
 from analysis import config
 from analysis.charts import data_tables, figures, kinds
 from analysis.metrics import tidy
-from analysis.story import alt_text, formatting, selection
+from analysis.present import formatting, selection
+from analysis.story import alt_text
 
 
 def _texts(ax) -> list[str]:
@@ -686,11 +687,11 @@ def test_charts_do_not_touch_global_style():
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
 # Each notebook reads one input, named by a parameter with a path relative to the project: the
-# tidy table (notebooks 01-03) or the case-level extract's folder (04). A notebook reading another
+# tidy table (notebooks 01-03) or the kpis stage's folder (04). A notebook reading another
 # input adds its line here.
 INPUT_PARAMETERS = {
     'metrics_path = "data/processed/metrics.csv"',
-    'extract_dir = "data/processed/synthetic_extract"',
+    'kpis_dir = "data/processed/kpis"',
 }
 
 

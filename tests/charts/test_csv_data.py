@@ -10,8 +10,8 @@ from tidy_rows import FOI, frame, row, shipped_like
 
 from analysis.charts import benchmark, csv_data, data_tables, figures
 from analysis.metrics import tidy
+from analysis.present import selection
 from analysis.published.page import load_page
-from analysis.story import selection
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:

@@ -6,7 +6,7 @@ import pandas as pd
 from tidy_rows import shipped_like
 
 from analysis.charts import figures, kinds
-from analysis.story import selection
+from analysis.present import selection
 
 
 def _shown(monkeypatch) -> list:

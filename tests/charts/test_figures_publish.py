@@ -8,7 +8,7 @@ from IPython.core.formatters import DisplayFormatter
 from tidy_rows import shipped_like
 
 from analysis.charts import data_tables, figures, kinds
-from analysis.story import selection
+from analysis.present import selection
 
 
 def test_publish_draws_the_png_once_and_shows_the_saved_bytes(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 from tidy_rows import shipped_like
 
 from analysis.charts import headings, kinds
-from analysis.story import selection
+from analysis.present import selection
 
 
 def test_the_subtitle_sits_under_the_title_and_the_plots_keep_their_height():

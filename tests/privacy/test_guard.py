@@ -309,7 +309,10 @@ def test_the_projects_own_outputs_pass() -> None:
 def test_the_pipeline_says_what_is_scanned_and_what_is_restricted() -> None:
     paths = {config.relative_to_root(p) for p in guard.published_paths()}
     assert "notebooks/04_case_level_kpis.ipynb" in paths
-    assert "data/processed/metrics.csv" in paths or not config.METRICS_CSV.exists()
+    assert (
+        "data/processed/metrics.csv" in paths
+        or not (config.DATA_PROCESSED / "metrics.csv").exists()
+    )
     # The synthetic extract is record-level in form: restricted, never scanned as publishable.
     assert not any(p.startswith("data/processed/synthetic_extract") for p in paths)
 
@@ -321,3 +324,64 @@ def test_case_level_extract_columns_are_recognised() -> None:
     for schema in extract.SCHEMAS:
         flagged = {c for c in schema.columns if guard.sensitive_header(c)}
         assert {"child_id", "worker_id", schema.id_column} <= flagged, schema.file
+
+
+def test_a_notebook_the_pipeline_does_not_run_is_scanned_and_caught(tmp_path: Path) -> None:
+    # An analyst's new notebook, committed from JupyterLab with a table of children in its
+    # outputs: pipeline.yaml does not name it, and it must still fail the check.
+    from analysis import pipeline
+
+    nb = new_notebook()
+    cell = new_code_cell("df")
+    cell.outputs = [
+        new_output(
+            "execute_result",
+            data={"text/html": record_level_frame().to_html()},
+            execution_count=1,
+        )
+    ]
+    nb.cells = [cell]
+    (tmp_path / "notebooks").mkdir()
+    added = tmp_path / "notebooks" / "06_analysts_look.ipynb"
+    nbformat.write(nb, str(added))
+    (tmp_path / ".venv").mkdir()  # an environment's notebooks are not the project's
+    nbformat.write(nb, str(tmp_path / ".venv" / "theirs.ipynb"))
+
+    paths = guard.published_paths(pipeline.load(), root=tmp_path)
+    assert paths == [added]
+    _, found = guard.scan(paths)
+    assert {leak.what for leak in found} == {
+        "column 'child_id' looks like a person/case identifier",
+        "column 'date_of_birth' looks like a date of birth",
+        "table lists 15 distinct id-like values (more than 10), e.g. C100000, C100001, C100002",
+    }
+
+
+def test_every_file_under_the_output_folders_is_scanned_but_record_level_outputs(
+    tmp_path: Path,
+) -> None:
+    from analysis import pipeline
+
+    undeclared = tmp_path / "data" / "processed" / "kpis_by_child.csv"
+    extract = tmp_path / "data" / "processed" / "synthetic_extract" / "assessments.csv"
+    for path in (undeclared, extract):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record_level_frame().to_csv(path, index=False)
+    paths = guard.published_paths(pipeline.load(), root=tmp_path)
+    # The undeclared CSV is scanned; the extract pipeline.yaml declares record-level is not.
+    assert paths == [undeclared]
+
+
+def test_a_column_of_area_codes_lists_places_not_people(tmp_path: Path) -> None:
+    # Thirteen ONS codes (an authority, ten neighbours, region, England) under area_code: public
+    # codes of places. The same thirteen under child_ref would be a list of records.
+    codes = [f"E06{n:06d}" for n in range(13)]
+    places = tmp_path / "benchmarks.csv"
+    pd.DataFrame({"area_code": codes, "value": range(13)}).to_csv(places, index=False)
+    people = tmp_path / "people.csv"
+    pd.DataFrame({"ref": codes, "value": range(13)}).to_csv(people, index=False)
+    assert guard.scan_csv(places, max_ids=10) == []
+    assert [leak.what for leak in guard.scan_csv(people, max_ids=10)] == [
+        "table lists 13 distinct id-like values (more than 10), "
+        "e.g. E06000000, E06000001, E06000002"
+    ]

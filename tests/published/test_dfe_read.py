@@ -156,3 +156,19 @@ def test_a_dfe_file_resaved_as_windows_1252_names_the_line_and_byte(tmp_path, ca
         "expected UTF-8 text" in err
     )
     assert "save it again as 'CSV UTF-8 (Comma delimited)'" in err
+
+
+def test_a_repeated_row_names_the_line_it_repeats(tmp_path):
+    # b1:2062 (Peterborough 2013) copied over b1:2063: the same year, level and authority twice.
+    folder = corrupt_copy(tmp_path, B1, 2062, ",1597,36", ",1597,36")
+    path = folder / B1
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2062] = lines[2061]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_published(folder)
+    repeats = [str(p) for p in err.value.problems if "one row per" in str(p)]
+    # Reported once, on the second of the two lines, naming the first.
+    assert len(repeats) == 1
+    assert repeats[0].startswith(f"{folder / B1}:2063: ")
+    assert repeats[0].endswith(f"the same is at {folder / B1}:2062")

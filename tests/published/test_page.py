@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from tidy_rows import RAW_FIGURES
@@ -10,11 +12,11 @@ from analysis.charts import after_report
 from analysis.charts import benchmark as charts
 from analysis.charts.figures import png_bytes
 from analysis.metrics.clean import clean
-from analysis.published import benchmark
-from analysis.published.page import load_page
+from analysis.present import formatting, selection
+from analysis.published.page import load_page, write_page
 from analysis.report import pages
 from analysis.story import benchmark as words
-from analysis.story import benchmark_alt, formatting, selection
+from analysis.story import benchmark_alt
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +24,28 @@ def peterborough():
     return load_page("Peterborough")
 
 
-def test_a_file_of_another_authority_is_refused(peterborough, tmp_path):
-    path = benchmark.write(peterborough.table, tmp_path)
-    assert load_page("874", benchmarks_path=path).authority.name == "Peterborough"
-    with pytest.raises(ValueError, match="holds the benchmarks of Peterborough, not Luton"):
-        load_page("Luton", benchmarks_path=path)
+def test_a_written_page_is_shown_only_for_its_own_authority_and_model(peterborough, tmp_path):
+    # A page marked as read from the files: its first value is one no DfE file holds.
+    marked = dataclasses.replace(peterborough, table=peterborough.table.copy())
+    marked.table.loc[marked.table.index[0], "value"] = -1.0
+    path = write_page(marked, tmp_path)
+    # Read back whole, without the DfE files (dfe_dir names no folder): the same page.
+    mine = load_page("874", benchmarks_path=path, dfe_dir=tmp_path / "no-dfe-here")
+    assert mine.table["value"].iloc[0] == -1.0
+    assert dataclasses.replace(mine, table=None) == dataclasses.replace(marked, table=None)
+    assert (
+        load_page("peterborough", benchmarks_path=path, dfe_dir=tmp_path / "none")
+        .table["value"]
+        .iloc[0]
+        == -1.0
+    )
+    # Luton's page, or Peterborough's with the 2021 neighbours, is built from the DfE files.
+    luton = load_page("Luton", benchmarks_path=path)
+    authority_rows = luton.table[luton.table["area_type"] == "authority"]
+    assert set(authority_rows["area_name"]) == {"Luton"}
+    assert (luton.table["value"] != -1.0).all()
+    other_model = load_page("874", neighbours="2021", benchmarks_path=path)
+    assert (other_model.table["value"] != -1.0).all() and other_model.model == "2021"
 
 
 def test_headline_from_the_numbers(peterborough):

@@ -325,10 +325,10 @@ def test_bad_data_stops_before_any_notebook_and_keeps_previous_report(previous):
     declared = previous / "pipeline.yaml"
     declared.write_text(
         "stages:\n"
-        f"  - {{name: clean, run: clean --raw {raw} --out {processed}, needs: [{raw}],\n"
+        f"  - {{name: clean, run: clean, needs: {{raw: {raw}}},\n"
         f"     writes: {{{processed}/metrics.csv: aggregate}}}}\n"
         "  - {name: alpha, notebook: tests/fixtures/notebooks/good/01_alpha.ipynb,\n"
-        f"     needs: [{processed}/metrics.csv], writes: {{reports: aggregate}}}}\n"
+        f"     needs: {{metrics_path: {processed}/metrics.csv}}, writes: {{reports: aggregate}}}}\n"
     )
     before = snapshot(previous / "reports")
     layout = folders.Layout(out=previous / "reports", notebooks_dir=GOOD, pipeline=declared)

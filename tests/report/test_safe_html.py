@@ -12,10 +12,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis import config
 from analysis.cases import synth
+from analysis.cli import main
 from analysis.errors import DataError
 from analysis.metrics.clean import clean
+from analysis.present import formatting
 from analysis.report import folders, pages, runner
-from analysis.story import formatting
 
 HOSTILE = 'Family <b onmouseover="alert(1)">Support</b>'
 HOSTILE_LINK = "[see](javascript:alert(2)) <script>alert(3)</script> <img src=x onerror=alert(4)>"
@@ -130,7 +131,9 @@ def test_a_hostile_team_name_in_an_extract_reaches_page_04_as_text(tmp_path: Pat
     )
     layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
     notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
-    assert runner.build(layout, [notebook], {"extract_dir": str(cases)}, clean=False) == 0
+    kpis = tmp_path / "kpis"  # what the kpis stage writes, from the hostile extract
+    assert main(["kpis", "--cases", str(cases), "--out", str(kpis), "--publish"]) == 0
+    assert runner.build(layout, [notebook], {"kpis_dir": str(kpis)}, clean=False) == 0
     for name in ("04_case_level_kpis.html", "index.html"):
         assert live_markup((layout.out / name).read_text(encoding="utf-8")) == [], name
     page = shown_text((layout.out / "04_case_level_kpis.html").read_text(encoding="utf-8"))

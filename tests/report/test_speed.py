@@ -88,7 +88,7 @@ def test_a_notebook_key_follows_only_the_inputs_it_reads():
     inputs = {
         "data/raw/cabinet_report_2012-07-10.csv": "a" * 64,
         "data/processed/metrics.csv": "b" * 64,
-        "data/processed/synthetic_extract/assessments.csv": "c" * 64,
+        "data/processed/kpis/metrics.csv": "c" * 64,
         "notebooks/01_caseloads.ipynb": "d" * 64,
         "notebooks/04_case_level_kpis.ipynb": "e" * 64,
     }
@@ -101,9 +101,9 @@ def test_a_notebook_key_follows_only_the_inputs_it_reads():
 
     before = keys(inputs)
     metrics_changed = keys(inputs | {"data/processed/metrics.csv": "f" * 64})
-    extract_changed = keys(inputs | {"data/processed/synthetic_extract/assessments.csv": "0" * 64})
+    kpis_changed = keys(inputs | {"data/processed/kpis/metrics.csv": "0" * 64})
     assert metrics_changed[0] != before[0] and metrics_changed[1] == before[1]
-    assert extract_changed[0] == before[0] and extract_changed[1] != before[1]
+    assert kpis_changed[0] == before[0] and kpis_changed[1] != before[1]
 
 
 def test_a_stage_is_current_only_while_its_outputs_are_as_it_wrote_them(tmp_path):

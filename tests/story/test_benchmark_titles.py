@@ -6,8 +6,9 @@ import pytest
 from tidy_rows import RAW_FIGURES
 
 from analysis.charts import after_report
+from analysis.present import selection
 from analysis.published.page import load_page
-from analysis.story import benchmark_titles, selection
+from analysis.story import benchmark_titles
 from analysis.story.titles import MAX_TITLE
 
 

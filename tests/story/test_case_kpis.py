@@ -8,8 +8,10 @@ from bs4 import BeautifulSoup
 from tidy_rows import frame, row
 
 from analysis import config
+from analysis.cli import main
 from analysis.metrics import tidy
 from analysis.report import folders, runner
+from analysis.report.case_panels import show_panels
 from analysis.story import case_kpis
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "small_extract"
@@ -49,7 +51,9 @@ def test_the_headline_compares_the_extracts_own_first_and_last_months():
 def test_page_04_on_a_small_extract_shows_its_months_and_names_nothing_it_is_not(tmp_path):
     layout = folders.Layout(out=tmp_path / "reports", notebooks_dir=config.NOTEBOOKS)
     notebook = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
-    assert runner.build(layout, [notebook], {"extract_dir": str(SMALL)}, clean=False) == 0
+    kpis = tmp_path / "kpis"  # what the kpis stage writes, from the small extract
+    assert main(["kpis", "--cases", str(SMALL), "--out", str(kpis), "--publish"]) == 0
+    assert runner.build(layout, [notebook], {"kpis_dir": str(kpis)}, clean=False) == 0
     html = (layout.out / "04_case_level_kpis.html").read_text(encoding="utf-8")
     page = " ".join(BeautifulSoup(html, "html.parser").get_text().split())
     assert "covering January 2023 to April 2023" in page
@@ -70,7 +74,7 @@ def test_a_wholly_suppressed_panel_is_named_not_drawn_empty(monkeypatch, tmp_pat
     page = case_kpis.load(SMALL)
     rows = case_kpis.pick(page.shown, "single_assessments_overdue")
     hidden = rows.assign(value=float("nan"), qualifier="suppressed")
-    case_kpis.show_panels([hidden], "Backlog", "x", str(tmp_path))
+    show_panels([hidden], "Backlog", "x", str(tmp_path))
     assert [type(o).__name__ for o in shown] == ["Markdown"]  # no figure, no table
     assert shown[0].data.startswith(
         "Not charted: every month's count of Single assessments out of timescale is from 1 to 5"

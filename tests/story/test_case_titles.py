@@ -17,7 +17,7 @@ from analysis.story.case_titles import (
 
 def _page(*series: pd.DataFrame) -> CasePage:
     table = pd.concat(series, ignore_index=True)
-    return CasePage(table, table, extract=None, synthetic=False, threshold=5)
+    return CasePage(table, table, files=(), synthetic=False, threshold=5)
 
 
 def _suppressed(rows: pd.DataFrame, i: int) -> pd.DataFrame:
@@ -81,5 +81,5 @@ def test_a_suppressed_compared_month_gives_the_nearest_month_inside_the_span():
             for m, v in zip(months, values, strict=True)
         )
     )  # fmt: skip
-    page = CasePage(rows, rows, extract=None, synthetic=True, threshold=5)
+    page = CasePage(rows, rows, files=(), synthetic=True, threshold=5)
     assert backlog_title(page) == "Core assessments overdue fell, December 2011 to March 2012"

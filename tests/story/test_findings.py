@@ -20,7 +20,8 @@ from tidy_rows import (
 
 from analysis.charts import data_tables
 from analysis.metrics import catalogue, tidy
-from analysis.story import formatting, selection, wording
+from analysis.present import formatting, selection
+from analysis.story import wording
 
 # --- ordering and picking ---------------------------------------------------------------------
 

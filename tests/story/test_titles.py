@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from tidy_rows import shipped_like
 
-from analysis.story import selection, titles
+from analysis.present import selection
+from analysis.story import titles
 
 
 def _points(df):

@@ -145,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
             )
         table = compute(extract, timescales=timescales, first=first, last=last)
         inputs = _extract_inputs(extract, args, rejects_dir)
-        about = {"input": "csv"}
+        # Made-up records (`analysis synth`): the page says so and charts the story's months.
+        about = {"input": "csv", "synthetic": is_synthetic(from_command_line(args.cases))}
     else:
         records = _read_records(args)
         for f in records.files:

@@ -9,10 +9,8 @@ timescales themselves are held in one place, the metric catalogue (catalogue.tim
 
 Bank holidays come from the `holidays` package (GB, subdivision England), which includes the
 one-off days (29 April 2011, 5 June 2012) and the substitute days when a holiday falls at a
-weekend (27 December 2011, 2 January 2012); for 1970 to 2060 they are read from a copy of its
-days (analysis.cases.bank_holiday_table) that the tests hold to the package. Everything here
-is vectorised with numpy's business-day functions so that millions of records take well under
-a second.
+weekend (27 December 2011, 2 January 2012). Everything here is vectorised with numpy's
+business-day functions so that millions of records take well under a second.
 """
 
 from __future__ import annotations
@@ -21,8 +19,6 @@ from functools import cache
 
 import numpy as np
 
-from analysis.cases import bank_holiday_table
-
 WEEKMASK = "1111100"  # Monday to Friday
 _DAY = np.timedelta64(1, "D")
 
@@ -30,11 +26,7 @@ _DAY = np.timedelta64(1, "D")
 @cache
 def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
     """England and Wales bank holidays from first_year to last_year inclusive, as datetime64[D]."""
-    if bank_holiday_table.FIRST_YEAR <= first_year <= last_year <= bank_holiday_table.LAST_YEAR:
-        # The package's own days, written out: importing it loads every country's rules,
-        # about 0.2 s of a command that otherwise takes a few seconds on a million records.
-        return np.array(bank_holiday_table.dates(first_year, last_year), dtype="datetime64[D]")
-    import holidays  # imported here: it is slow to import and only this function needs it
+    import holidays  # imported here (about 0.3 s with its first use): only this function needs it
 
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
     return np.array(sorted(days), dtype="datetime64[D]")

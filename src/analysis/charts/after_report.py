@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.charts import csv_data, headings, layout
-from analysis.charts.benchmark import SYMBOL_MEANING, symbol_text, value_text
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
+from analysis.present.benchmark_rows import SYMBOL_MEANING, symbol_text, value_text
+from analysis.present.selection import AFTER, BEFORE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-BEFORE, AFTER = "before (undated)", "after (undated)"
 
 
 def _midpoint(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:

@@ -10,37 +10,23 @@ import pandas as pd
 from analysis.charts import csv_data, headings, layout
 from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
 from analysis.metrics import catalogue
+from analysis.present.benchmark_rows import (
+    BAR_METRICS,
+    COMPARATORS,
+    SYMBOL_MEANING,
+    TREND_METRICS,
+    WORKFORCE,
+    latest_rows,
+    symbol_text,
+    trend_rows,
+    value_text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-COMPARATORS = ("authority", "region", "england", "neighbours_median")
-MEDIAN_NAME = "Statistical neighbours (median)"
-# Trends compare rates and percentages; a count compares sizes of authorities.
-TREND_METRICS = (
-    "cin_rate_per_10k",
-    "referral_rate_per_10k",
-    "rereferral_pct",
-    "cpp_rate_per_10k",
-    "cla_rate_per_10k",
-    "caseload_per_fte",
-    "agency_rate_fte",
-    "turnover_rate_fte",
-    "vacancy_rate_fte",
-)
-BAR_METRICS = ("cin_rate_per_10k", "cpp_rate_per_10k", "cla_rate_per_10k", "caseload_per_fte")
-WORKFORCE = ("caseload_per_fte", "agency_rate_fte", "turnover_rate_fte", "vacancy_rate_fte")
-SYMBOL_MEANING = {
-    "c": "suppressed",
-    "x": "not available",
-    "z": "not applicable",
-    "u": "low reliability",
-    "low": "rounds to zero",
-    "k": "suppressed",
-    ":": "not available",
-}
 PANEL_HEIGHT = 2.75  # inches: a trend panel; three rows of them
 LEGEND_INCHES = 0.3  # the trend chart's legend, one row beneath the heading
 NEIGHBOUR_COLOUR = "#6b8fb3"  # a paler blue for the neighbours' bars: 3.3:1 on white
@@ -51,42 +37,9 @@ SOURCE_LINE = (
 )
 
 
-def _unit_suffix(unit: str) -> str:
-    return "%" if unit == "percent" else ""
-
-
-def value_text(value: float, symbol: str, unit: str) -> str:
-    """A value as its source states it: "351.8", "157", "18.4%", or the symbol and its meaning."""
-    if symbol:
-        return f"{symbol} ({SYMBOL_MEANING.get(symbol, 'not given')})"
-    if pd.isna(value):
-        return ""
-    if unit == "count":
-        return f"{value:,.0f}"
-    # As published: the DfE's files write a figure with the decimals it has ("157", "16.6"),
-    # never a ".0", and the rates worked out here are to one decimal.
-    return f"{value:,.1f}".removesuffix(".0") + _unit_suffix(unit)
-
-
-def series_name(area_type: str, area_name: str) -> str:
-    """The legend name of a row's series."""
-    return MEDIAN_NAME if area_type == "neighbours_median" else area_name
-
-
 def _title(metric: str) -> str:
     label = catalogue.get(metric).label
     return f"{label} (at 30 September)" if metric in WORKFORCE else label
-
-
-def trend_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows a trend chart draws: the four comparators, rates and percentages only."""
-    rows = table[table["area_type"].isin(COMPARATORS) & table["metric"].isin(TREND_METRICS)]
-    rows = rows.assign(
-        series=[
-            series_name(t, n) for t, n in zip(rows["area_type"], rows["area_name"], strict=True)
-        ],
-    )
-    return rows
 
 
 def _palette(rows: pd.DataFrame) -> tuple[list[str], dict[str, str], dict[str, object]]:
@@ -246,28 +199,6 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
 
 
 NO_MEDIAN = "no median (fewer than 5 neighbours with a figure)"
-
-
-def symbol_text(s: object) -> str:
-    """A symbol cell as text: an empty cell (read as NaN) is ""."""
-    return s if isinstance(s, str) else ""
-
-
-def latest_rows(table: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, pd.Series | None]:
-    """The authority's and its neighbours' rows in the metric's latest year, lowest first, rows
-    with a symbol last; and England's row that year (None if it has none)."""
-    rows = table[(table["metric"] == metric) & table["area_type"].isin(["authority", "neighbour"])]
-    if rows.empty:
-        return rows, None
-    year = rows.loc[rows["area_type"] == "authority", "time_period"].max()
-    rows = rows[rows["time_period"] == year]
-    rows = rows.sort_values(["value", "area_name"], na_position="last", kind="stable")
-    england = table[
-        (table["metric"] == metric)
-        & (table["area_type"] == "england")
-        & (table["time_period"] == year)
-    ]
-    return rows, (england.iloc[0] if len(england) else None)
 
 
 def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) -> None:

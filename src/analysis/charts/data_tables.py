@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.charts import csv_data
 from analysis.metrics import tidy
-from analysis.story.formatting import (
+from analysis.present.formatting import (
     fmt_number,
     fmt_value,
     label,
@@ -24,7 +24,7 @@ from analysis.story.formatting import (
     suppressed_text,
     threshold,
 )
-from analysis.story.selection import CONTEXT, SERVICE, order_periods, source_numbers
+from analysis.present.selection import CONTEXT, SERVICE, order_periods, source_numbers
 
 PERIOD = "Period"
 

@@ -28,7 +28,8 @@ from analysis.charts.style import (
     house_style,
 )
 from analysis.metrics import catalogue
-from analysis.story import formatting, selection
+from analysis.present import formatting, selection
+from analysis.present.panels import LINE_MIN_PERIODS, as_panels, chart_kind, series
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,19 +39,10 @@ if TYPE_CHECKING:
 CONTEXT_MARKERS = ("s", "D", "^", "v", "P")
 SERIES_MARKERS = ("o", "s", "D", "^", "v", "P")
 LONG_GAP_DAYS = 45  # a month and a half between one period's end and the next's start
-LINE_MIN_PERIODS = 3
 SPAN_MIN_DAYS = 31  # start to end 31 days or more apart: longer than any calendar month
 SPAN_WIDTH = 1.2
 SPAN_LEGEND = "line: the period covered, if over a month"
 DAYS_PER_PANEL_WIDTH = 540  # a time panel widens by one panel width per 18 months, up to two
-
-
-def as_panels(panels: pd.DataFrame | Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
-    """A chart's panels as a list of frames (one frame is one panel); none may be empty."""
-    frames = [panels] if isinstance(panels, pd.DataFrame) else list(panels)
-    if not frames or any(f.empty for f in frames):
-        raise ValueError("every panel needs at least one row")
-    return frames
 
 
 def _figure(title: str, widths: Sequence[float], subtitle: str) -> tuple[Figure, list[Axes]]:
@@ -97,19 +89,6 @@ def _panel_title(ax: Axes, title: str) -> None:
     ax.set_title(textwrap.fill(title, max(20, int(width_in * 72 / (11.5 * 0.62)))))
 
 
-def series(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """A panel's series, one per (metric, scope) in first-seen order: its name and its rows."""
-    groups = list(rows.groupby(["metric", "scope"], sort=False))
-    several_metrics = rows["metric"].nunique() > 1
-    out = []
-    for (_, scope), g in groups:
-        name = formatting.labels(g.iloc[:1])[0] if several_metrics else str(scope)
-        if several_metrics and scope != selection.SERVICE:
-            name += f" ({scope})"
-        out.append((name, selection.order_periods(g)))
-    return out
-
-
 def line_segments(rows: pd.DataFrame) -> list[tuple[int, int, str]]:
     """How a line joins its points, as (from, to, style) between neighbouring rows in time order.
 
@@ -150,14 +129,6 @@ def _draw_line(ax: Axes, rows: pd.DataFrame, style: dict[str, object], markersiz
             linewidth=None if how == "solid" else 1.4,
             zorder=2,
         )
-
-
-def chart_kind(rows: pd.DataFrame) -> str:
-    """How rows are drawn: "line" (3+ dated periods), "slope" (exactly two), else "points"."""
-    n = len(selection.periods(rows))
-    if n >= LINE_MIN_PERIODS and rows["period_start"].notna().all():
-        return "line"
-    return "slope" if n == 2 else "points"
 
 
 def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = None) -> str:

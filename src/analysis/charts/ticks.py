@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.story import selection
+from analysis.present import selection
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

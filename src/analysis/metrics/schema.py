@@ -259,20 +259,21 @@ def problems(
 ) -> list[Problem]:
     """Every way `frame` breaks `schema` (pandera, lazy: all failures), each as a Problem.
 
+    The project's one adapter from pandera's failure cases to problems (metrics, published).
     `file` and `lines` may be per-row Series (rows from several files); lines default to the
     row position + 2 (the header is line 1). `shown` holds values as the user wrote them ("101%"),
-    quoted instead of the parsed ones (101.0). Problems come in line order, then column order.
+    quoted instead of the parsed ones (101.0). A column missing from the header is a problem on
+    line 1, reported with the problems of the columns that are there. Problems come in line
+    order, then column order.
     """
     name = file if isinstance(file, str) else "table"
     missing = missing_columns(schema, frame.columns, name)
-    if missing:
-        return missing
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
     else:
-        return []
+        return missing
     line_of = lines if lines is not None else pd.Series(np.arange(2, len(frame) + 2), frame.index)
     file_of = file if isinstance(file, pd.Series) else pd.Series(file, index=frame.index)
     where = _Where(frame, file_of, line_of)
@@ -283,17 +284,24 @@ def problems(
     unexplained = []
     for f in failures.itertuples(index=False):
         column, check, idx = f.column, f.check, f.index
+        if check == "column_in_dataframe":
+            continue  # in `missing`, in the schema's column order
         if idx is None or (isinstance(idx, float) and np.isnan(idx)):
             unexplained.append(f"{column}: {check}: {f.failure_case}")  # a check that crashed
             continue
         if check in wide and column != wide[check]:
             continue  # a whole-row check is reported once, on the column it is about
         if check == "multiple_fields_uniqueness":
-            meta = schema.metadata
-            column = meta.get("duplicate_column", column)
-            expected = where.duplicate(idx, list(schema.unique), meta["duplicate"])
+            meta = schema.metadata or {}
+            keys = ", ".join(schema.unique)
+            # Reported once a repeated row: on the column the schema names, else on its keys.
+            column = meta.get("duplicate_column", keys)
+            template = meta.get("duplicate", f"one row per {keys}; the same is at {{first}}")
+            expected = where.duplicate(idx, list(schema.unique), template)
         elif check == "field_uniqueness":
-            expected = where.duplicate(idx, [column], schema.columns[column].metadata["duplicate"])
+            meta = schema.columns[column].metadata or {}
+            template = meta.get("duplicate", "a value no other row has (also on line {others})")
+            expected = where.duplicate(idx, [column], template)
         elif check in repeats:
             expected = where.duplicate(idx, list(repeats[check]), check)
         elif check == "not_nullable":
@@ -307,15 +315,22 @@ def problems(
         else:
             expected = check.format(**where.row(idx)) if "{" in check else check
         src = shown if shown is not None and column in shown.columns else frame
-        value = src.at[idx, column] if column in src.columns else f.failure_case
+        if column in src.columns:
+            value = src.at[idx, column]
+        elif check == "multiple_fields_uniqueness":  # the repeated key, as "2013 / ... / 874"
+            value = " / ".join(str(frame.at[idx, k]) for k in schema.unique)
+        else:
+            value = f.failure_case
         found.setdefault(
             (idx, column, expected),
             Problem(file_of[idx], int(line_of[idx]), column, value, expected),
         )
-    if unexplained and not found:
+    if unexplained and not found and not missing:
         raise ValueError(f"{schema.name}: checks could not run: " + "; ".join(unexplained))
     order = {c: i for i, c in enumerate(frame.columns)}
-    return sorted(found.values(), key=lambda p: (str(p.file), p.line, order.get(p.column, 0)))
+    return missing + sorted(
+        found.values(), key=lambda p: (str(p.file), p.line, order.get(p.column, 0))
+    )
 
 
 class _Where:

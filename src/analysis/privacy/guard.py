@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from analysis import config, pipeline
 from analysis.errors import UsageError
-from analysis.privacy.output_tables import HtmlTables, OutputTable, markdown_tables
+from analysis.privacy.output_tables import OutputTable, html_parts, markdown_tables
 
 DEFAULT_MAX_IDS = 10
 SCANNED_SUFFIXES = {".ipynb", ".html", ".htm", ".csv"}
@@ -62,6 +63,9 @@ _ID_VALUE = re.compile(
     r"|\d{3}[ -]?\d{3}[ -]?\d{4}"  # NHS number
     r"|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})$",  # UK postcode
     re.IGNORECASE,
+)
+_PLACE_CODE_HEADER = re.compile(
+    r"^(new_?|old_?)?(area|la|lad|local_?authority|region|country|geography|ons)_?code$"
 )
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")
@@ -118,7 +122,17 @@ def check_table(table: OutputTable, max_ids: int) -> list[str]:
         kind = sensitive_header(header)
         if kind:
             problems.append(f"column '{header.strip()}' looks like {kind}")
-    ids = {cell.strip() for row in table.rows for cell in row if id_like(cell)}
+    # A column headed as a geography code (E06000031, an authority's ONS code) lists places,
+    # not people: its codes are public and are not counted as record identifiers.
+    places = {
+        i for i, h in enumerate(table.headers) if _PLACE_CODE_HEADER.match(normalise_header(h))
+    }
+    ids = {
+        cell.strip()
+        for row in table.rows
+        for i, cell in enumerate(row)
+        if id_like(cell) and not (i in places and len(row) == len(table.headers))
+    }
     if len(ids) > max_ids:
         problems.append(
             f"table lists {len(ids)} distinct id-like values (more than {max_ids}), "
@@ -146,9 +160,7 @@ def check_text(text: str, max_ids: int) -> list[str]:
 
 def check_html(fragment: str, max_ids: int) -> list[str]:
     """Record-level marks in an HTML page or fragment: its tables, then the text around them."""
-    parser = HtmlTables()
-    parser.feed(fragment)
-    parser.close()
+    parser = html_parts(fragment)
     problems = []
     for number, table in enumerate(parser.tables, start=1):
         label = f"table {number}: " if len(parser.tables) > 1 else ""
@@ -269,15 +281,47 @@ def scan(paths: Iterable[Path], max_ids: int = DEFAULT_MAX_IDS) -> tuple[int, li
     return count, leaks
 
 
-def published_paths(declared: pipeline.Pipeline | None = None) -> list[Path]:
-    """What must hold aggregates only, from the pipeline: its notebooks and aggregate outputs.
+def published_paths(
+    declared: pipeline.Pipeline | None = None, root: Path = config.ROOT
+) -> list[Path]:
+    """What must hold aggregates only: every notebook under `root`, and every output folder.
 
-    Record-level outputs (an extract, rejected rows) are restricted, never published, so they
-    are not scanned; the pipeline refuses to declare one inside an aggregate output.
+    A notebook is published with its outputs whether or not the pipeline runs it (one added in
+    JupyterLab and committed is published too), so every notebook in the project is scanned.
+    So is everything under the output folders (data/processed, reports) and every aggregate
+    output the pipeline declares, except the record-level outputs it declares: those are
+    restricted, never published, and the pipeline refuses to declare one inside an aggregate
+    output. Hidden folders (.venv, .git, caches) and Python environments are not the project's.
     """
     declared = declared or pipeline.load()
-    paths = [*declared.notebooks(), *(out.path for out in declared.outputs(pipeline.AGGREGATE))]
-    return [p for p in (config.resolve(q) for q in dict.fromkeys(paths)) if p.exists()]
+    restricted = [root / out.path for out in declared.outputs(pipeline.RECORD_LEVEL)]
+    restricted.append(root / config.relative_to_root(config.DATA_RESTRICTED))
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and not (here / d / "pyvenv.cfg").exists()
+            and here / d not in restricted
+        )
+        found += [here / f for f in sorted(files) if f.endswith(".ipynb")]
+    outputs = [
+        root / config.relative_to_root(config.DATA_PROCESSED),
+        root / config.relative_to_root(config.REPORTS),
+        *(root / out.path for out in declared.outputs(pipeline.AGGREGATE)),
+    ]
+    for output in dict.fromkeys(outputs):
+        if output.is_dir():
+            found += [
+                f
+                for f in sorted(output.rglob("*"))
+                if f.is_file() and not any(f == r or r in f.parents for r in restricted)
+            ]
+        elif output.is_file():
+            found.append(output)
+    return list(dict.fromkeys(found))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -286,8 +330,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders to scan, from the current folder (default: every aggregate "
-        "output in pipeline.yaml)",
+        help="files or folders to scan, from the current folder (default: every notebook in the "
+        "project and every output except the record-level ones pipeline.yaml declares)",
     )
     parser.add_argument(
         "--max-ids",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from typing import Any
 
 
 @dataclass
@@ -16,79 +16,48 @@ class OutputTable:
     rows: list[list[str]] = field(default_factory=list)
 
 
-class HtmlTables(HTMLParser):
-    """Splits HTML into its tables and the text outside them."""
+@dataclass
+class HtmlParts:
+    """An HTML page or fragment split for the guard: tables, printed text, and the rest."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[OutputTable] = []
-        self.outside: list[str] = []
-        self.pres: list[str] = []
-        self._pre: list[str] | None = None
-        self._stack: list[tuple[OutputTable, bool]] = []  # (table, whether its head is over)
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._cell_is_header = False
-        self._in_thead = False
-        self._skip = 0  # inside <script>/<style>
+    tables: list[OutputTable]
+    pres: list[str]  # <pre> blocks outside tables: a DataFrame's text form, a log
+    outside: list[str]  # text outside tables and <pre> blocks
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "pre" and not self._stack:
-            self._pre = []
-        elif tag == "table":
-            self._stack.append((OutputTable(), False))
-        elif not self._stack:
-            return
-        elif tag == "thead":
-            self._in_thead = True
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-            self._cell_is_header = tag == "th"
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "pre" and self._pre is not None:
-            self.pres.append("".join(self._pre))
-            self._pre = None
-        elif not self._stack:
-            return
-        elif tag == "table":
-            table, _ = self._stack.pop()
-            self.tables.append(table)
-        elif tag == "thead":
-            self._in_thead = False
-            table, _ = self._stack[-1]
-            self._stack[-1] = (table, True)
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            text = " ".join("".join(self._cell).split())
-            table, head_over = self._stack[-1]
-            # Header names: every th in <thead>, or the th of a first row when there is no thead.
-            first_row = not table.rows and not table.headers and not head_over
-            if self._cell_is_header and (self._in_thead or first_row):
-                table.headers.append(text)
+def html_parts(fragment: str) -> HtmlParts:
+    """Split HTML into its tables (nested ones each on their own), <pre> texts and other text."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "html.parser")
+    for hidden in soup.find_all(["script", "style"]):
+        hidden.decompose()
+    tables = [_table(t) for t in soup.find_all("table")]
+    pres = [pre.get_text() for pre in soup.find_all("pre") if pre.find_parent("table") is None]
+    for block in soup.find_all(["table", "pre"]):
+        if block.find_parent(["table", "pre"]) is None:
+            block.extract()
+    return HtmlParts(tables, pres, [str(s) for s in soup.find_all(string=True)])
+
+
+def _table(table: Any) -> OutputTable:
+    """One <table>: header names (every th in its thead, else the th of its first row) and rows."""
+    found = OutputTable()
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    has_thead = any(h.find_parent("table") is table for h in table.find_all("thead"))
+    for number, tr in enumerate(rows):
+        in_head = tr.find_parent(["thead", "table"]).name == "thead"
+        head_row = in_head or (not has_thead and number == 0)
+        body = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            text = " ".join(cell.get_text().split())
+            if cell.name == "th" and head_row:
+                found.headers.append(text)
             else:
-                self._row.append(text)
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            table, _ = self._stack[-1]
-            if self._row:
-                table.rows.append(self._row)
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._cell is not None:
-            self._cell.append(data)
-        elif self._pre is not None:
-            self._pre.append(data)
-        elif not self._stack:
-            self.outside.append(data)
+                body.append(text)
+        if body:
+            found.rows.append(body)
+    return found
 
 
 def markdown_tables(text: str) -> Iterator[OutputTable]:

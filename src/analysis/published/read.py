@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,19 +10,15 @@ import pandera.pandas as pa
 
 from analysis import config
 from analysis.errors import DataError, Problem, not_utf8
+from analysis.metrics.schema import problems as schema_problems
 from analysis.published import schema
 from analysis.published.schema import SYMBOLS, EesFile, NeighbourFile
 
 DFE_DIR: Path = config.DATA_RAW / "dfe"
 LINE = "_line"  # the row's line in its file (the header is line 1)
 
+
 # pandera's names for its built-in checks, as the "expected ..." of a problem.
-_BUILT_IN = {
-    "column_in_dataframe": "this column in the header",
-    "field_uniqueness": "a value no other row has",
-}
-
-
 @dataclass(frozen=True)
 class Published:
     """Every DfE file the benchmark needs, read and checked: EES tables and neighbour lists."""
@@ -66,52 +61,9 @@ def _read_text(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return df, []
 
 
-def problems_from(
-    exc: pa.errors.SchemaErrors, df: pd.DataFrame, name: str, keys: Iterable[str] = ()
-) -> list[Problem]:
-    """pandera's failure cases as problems naming file, line, column, value and what was wanted."""
-    problems: list[Problem] = []
-    seen_duplicates: set[int] = set()
-    keys = list(keys)
-    for case in exc.failure_cases.itertuples(index=False):
-        check, column, value, index = case.check, case.column, case.failure_case, case.index
-        if check == "column_in_dataframe":
-            problems.append(Problem(name, 1, str(value), None, _BUILT_IN[check]))
-            continue
-        line = None if pd.isna(index) else int(df.at[int(index), LINE])
-        if check == "multiple_fields_uniqueness":
-            # pandera lists each column of each repeated row; one problem per repeated row.
-            if index in seen_duplicates:
-                continue
-            seen_duplicates.add(index)
-            row = df.loc[int(index), keys]
-            first = df[(df[keys] == row.values).all(axis=1)][LINE].min()
-            if first == line:
-                continue
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    ", ".join(keys),
-                    " / ".join(row),
-                    f"one row per {', '.join(keys)}; the same is at line {first}",
-                )
-            )
-            continue
-        if column is not None and not pd.isna(index) and column in df.columns:
-            value = df.at[int(index), column]
-        problems.append(Problem(name, line, column, value, _BUILT_IN.get(check, str(check))))
-    return problems
-
-
-def _validated(
-    df: pd.DataFrame, frame_schema: pa.DataFrameSchema, name: str, keys: Iterable[str] = ()
-) -> list[Problem]:
-    try:
-        frame_schema.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        return problems_from(exc, df, name, keys)
-    return []
+def _validated(df: pd.DataFrame, frame_schema: pa.DataFrameSchema, name: str) -> list[Problem]:
+    """Every problem pandera finds in the file, through the project's one adapter."""
+    return schema_problems(frame_schema, df, name, lines=df[LINE])
 
 
 def read_ees(path: Path, spec: EesFile) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -119,8 +71,7 @@ def read_ees(path: Path, spec: EesFile) -> tuple[pd.DataFrame | None, list[Probl
     df, problems = _read_text(path)
     if df is None:
         return None, problems
-    keys = [*schema.KEY_COLUMNS, *spec.extra_keys]
-    problems = _validated(df, schema.ees_schema(spec), display(path), keys)
+    problems = _validated(df, schema.ees_schema(spec), display(path))
     return (None if problems else df), sorted(problems, key=_order)
 
 

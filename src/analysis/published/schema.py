@@ -149,6 +149,7 @@ def ees_schema(spec: EesFile) -> pa.DataFrameSchema:
             _rows_have(LOCAL_AUTHORITY, "la_name"),
         ],
         unique=[*KEY_COLUMNS, *spec.extra_keys],
+        report_duplicates="exclude_first",  # the first row is the one the repeat repeats
         name=spec.name,
     )
 

@@ -74,66 +74,34 @@ class KernelError(RuntimeError):
     """A kernel could not be started or prepared."""
 
 
-# How often a new client asks whether the kernel's IOPub messages reach it yet (seconds).
-READY_POLL_S = 0.02
-# How long a kernel may take to answer (seconds). Its first answer also waits for the process
-# to start (and, for a warm-up, for the stack's imports): both slow on a loaded CI machine.
-REPLY_TIMEOUT_S = 60.0
-FIRST_REPLY_TIMEOUT_S = 180.0
+# How long a kernel may take to answer the runner's own requests (seconds): a budget of this
+# project's, generous because a kernel's first answer also waits for it to start and import the
+# stack on a loaded machine. A notebook's cells have their own budget (execution.CELL_TIMEOUT_S).
+ANSWER_TIMEOUT_S = 180.0
+# How often to look whether the kernel is still alive while waiting for its answer (seconds).
+ALIVE_POLL_S = 0.5
 
 
 def _manager_class() -> type:
     from jupyter_client import AsyncKernelManager
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    class Client(AsyncKernelClient):  # type: ignore[misc]
-        """papermill's client of a kernel: ready as soon as its IOPub subscription is live."""
-
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            """Ready when a kernel_info request is answered and IOPub has started to deliver.
-
-            jupyter_client asks once, waits for the reply, then waits up to 0.2 s for IOPub and
-            asks again if nothing came; the first IOPub messages always arrive before the
-            subscription is live, so every notebook paid that 0.2 s. Here the IOPub wait is
-            READY_POLL_S. Busy/idle messages left queued are harmless: nbclient reads only
-            the replies to its own requests. `self.parent` is the kernel's manager.
-            """
-            limit = REPLY_TIMEOUT_S if timeout is None else timeout
-            deadline = time.monotonic() + limit
-            while time.monotonic() < deadline:
-                self.kernel_info()
-                try:
-                    reply = await self.shell_channel.get_msg(timeout=1)
-                except queue.Empty:
-                    reply = None
-                if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                    try:
-                        await self.iopub_channel.get_msg(timeout=READY_POLL_S)
-                    except queue.Empty:
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(reply)  # the kernel's protocol version
-                        return
-                if not await self.parent.is_alive():
-                    raise RuntimeError("the kernel ended before it was ready")
-            raise RuntimeError(f"the kernel was not ready in {limit:.0f} s")
 
     class Manager(AsyncKernelManager):  # type: ignore[misc]
-        """Makes quick-to-ready clients, and remembers them so that their sockets can be closed."""
+        """A kernel manager that remembers the clients made from it, to close their sockets.
 
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.client_factory = Client
+        papermill's client of a kernel it does not own (the documented `km` parameter) is left
+        connected when the notebook ends; `close_clients` closes it, so that a kernel running
+        many notebooks does not collect one set of sockets and a heartbeat thread per notebook.
+        """
 
         def client(self, **kwargs: Any) -> Any:
             kc = super().client(**kwargs)
-            self._made = [*getattr(self, "_made", []), kc]
+            self.made = [*getattr(self, "made", []), kc]
             return kc
 
         def close_clients(self) -> None:
-            for kc in getattr(self, "_made", []):
+            for kc in getattr(self, "made", []):
                 kc.stop_channels()
-            self._made = []
+            self.made = []
 
     return Manager
 
@@ -146,18 +114,18 @@ class Kernel:
 
         self.km = _manager_class()(kernel_name=name)
         self.runs = 0
-        self.answered = False  # has the kernel answered a request yet (so it has started)?
-        # One start at a time: kernels started at the same moment could be given the same free
-        # ports; jupyter_client's port cache keeps later starts off the ports already handed out.
+        # One start at a time: two kernels started at the same moment could pick the same free
+        # ports for their channels.
         with _STARTING:
             run_sync(self.km.start_kernel)(
                 extra_arguments=list(extra_arguments), env=dict(env), cwd=str(cwd)
             )
 
-    @property
-    def pid(self) -> int | None:
-        process = getattr(self.km.provisioner, "process", None)
-        return None if process is None else process.pid
+    def alive(self) -> bool:
+        """True while the kernel's process runs."""
+        from jupyter_core.utils import run_sync
+
+        return bool(run_sync(self.km.is_alive)())
 
     def prepare(self, reports_dir: Path) -> None:
         """Make the kernel look fresh to the next notebook; its figures go under reports_dir."""
@@ -173,60 +141,43 @@ class Kernel:
 
     def _run_silently(self, code: str, what: str) -> None:
         """Run code in the kernel without output or history; raise KernelError if it fails."""
-        # The shell channel alone: its reply says all we need, and ZeroMQ holds a request until
-        # the kernel takes it. Waiting for the IOPub channel too (wait_for_ready) cost 0.2 s a
-        # notebook, for messages nobody reads.
+        # The shell channel alone: its reply says all the runner needs, and ZeroMQ holds a
+        # request until the kernel takes it, so no IOPub subscription need be waited for.
         kc = self.km.blocking_client()
         kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            msg_id = kc.execute(
-                code,
-                silent=True,
-                store_history=False,
-                allow_stdin=False,
-                user_expressions={"pid": "__import__('os').getpid()"},
-            )
-            timeout = REPLY_TIMEOUT_S if self.answered else FIRST_REPLY_TIMEOUT_S
-            reply = self._reply(kc, msg_id, what, timeout)
-            self.answered = True
+            msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+            reply = self._reply(kc, msg_id, what)
         finally:
             kc.stop_channels()
         content = reply["content"]
         if content.get("status") != "ok":
             raise KernelError(f"could not {what} a kernel: {content.get('evalue')}")
-        # The kernel that answered must be this one (never another run's, on the same ports).
-        answered = content.get("user_expressions", {}).get("pid", {}).get("data", {})
-        if answered.get("text/plain") != str(self.pid):
-            raise KernelError(f"kernel {self.pid} did not answer on its own ports")
 
-    def _reply(self, kc: Any, msg_id: str, what: str, timeout: float) -> dict[str, Any]:
-        """The shell reply to msg_id; KernelError if the process ends or `timeout` s pass first."""
-        deadline = time.monotonic() + timeout
+    def _reply(self, kc: Any, msg_id: str, what: str) -> dict[str, Any]:
+        """The shell reply to msg_id; KernelError if the kernel ends or does not answer in time."""
+        deadline = time.monotonic() + ANSWER_TIMEOUT_S
         while time.monotonic() < deadline:
             try:
-                msg = kc.get_shell_msg(timeout=0.5)
+                msg = kc.get_shell_msg(timeout=ALIVE_POLL_S)
             except queue.Empty:
-                process = getattr(self.km.provisioner, "process", None)
-                if process is None or process.poll() is not None:
+                if not self.alive():
                     raise KernelError(f"could not {what} a kernel: it has ended") from None
                 continue
             if msg.get("parent_header", {}).get("msg_id") == msg_id:
                 return msg
-        raise KernelError(f"could not {what} a kernel: no answer in {timeout:.0f} s")
+        raise KernelError(f"could not {what} a kernel: no answer in {ANSWER_TIMEOUT_S:.0f} s")
 
     def after_run(self) -> None:
         """Close the sockets papermill's client left open (it does not own the kernel)."""
         self.km.close_clients()
 
     def kill(self) -> None:
-        """End the kernel's process now and remove its connection file."""
-        process = getattr(self.km.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            with contextlib.suppress(Exception):  # best effort: the OS reaps it anyway
-                process.wait(timeout=10)
-        with contextlib.suppress(Exception):
-            self.km.cleanup_connection_file()
+        """End the kernel's process now and remove its connection file (from any thread)."""
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):  # already ended, or never fully started
+            run_sync(self.km.shutdown_kernel)(now=True)
 
 
 class KernelPool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config, pipeline
-from analysis.report import cache, execution, failures, kernels, pages, provenance
+from analysis.report import cache, execution, failures, kernels, pages, provenance, stages
 from analysis.report.folders import FIGURES, RUNNER_PARAMETERS, RUNS, Layout, NotebookFailed
 from analysis.report.pack import slug
 
@@ -42,7 +42,7 @@ def write_index(
 
 
 def run_stages(
-    stages: Sequence[pipeline.Stage],
+    command_stages: Sequence[pipeline.Stage],
     store: cache.Cache | None,
     before_first_run: Callable[[], None] | None = None,
 ) -> None:
@@ -50,18 +50,27 @@ def run_stages(
 
     `before_first_run` is called once, just before the first stage that does run.
     """
-    for stage in stages:
+    stages.check(command_stages)
+    for stage in command_stages:
         needs = [config.resolve(p) for _, p in stage.needs]
         outputs = [config.resolve(o.path) for o in stage.writes]
-        stage_key = cache.key("stage", stage.run, provenance.hash_inputs(needs), cache.versions())
+        declared = [
+            stage.run,
+            list(stage.options),
+            list(stage.needs),
+            [o.path for o in stage.writes],
+        ]
+        stage_key = cache.key(
+            "stage", [str(d) for d in declared], provenance.hash_inputs(needs), cache.versions()
+        )
         if store is not None and store.stage_is_current(stage.name, stage_key, outputs):
             print(f"stage {stage.name}: inputs and outputs unchanged, not run", file=sys.stderr)
             continue
         if before_first_run is not None:
             before_first_run()
             before_first_run = None
-        print(f"running stage {stage.name}: analysis {' '.join(stage.run)}", file=sys.stderr)
-        pipeline.run_stage(stage)
+        print(f"running stage {stage.name}: analysis {stage.run}", file=sys.stderr)
+        stages.run_stage(stage)
         if store is not None:
             store.stage_ran(stage.name, stage_key, outputs)
 

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.charts.kinds import as_panels, chart_kind, series
-from analysis.story import selection
-from analysis.story.formatting import (
+from analysis.present import selection
+from analysis.present.formatting import (
     fmt_value,
     label,
     labels,
@@ -16,6 +15,7 @@ from analysis.story.formatting import (
     suppressed_text,
     threshold,
 )
+from analysis.present.panels import as_panels, chart_kind, series
 
 
 def describe(panels: pd.DataFrame | Sequence[pd.DataFrame], title: str) -> str:

@@ -1,5 +1,5 @@
 """The words of a benchmark page, generated from the benchmark table (plain text: notebooks
-display it with story.formatting.markdown, which escapes what data hold)."""
+display it with present.formatting.markdown, which escapes what data hold)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import html
 
 import pandas as pd
 
-from analysis.charts.benchmark import SYMBOL_MEANING, TREND_METRICS, value_text
 from analysis.metrics import catalogue
+from analysis.present.benchmark_rows import SYMBOL_MEANING, TREND_METRICS, value_text
+from analysis.present.formatting import when
 from analysis.published.page import Page
-from analysis.story.formatting import when
 
 # One word a cell: a long phrase repeated down a narrow column made the table twice as tall.
 # The note beneath the table says what "neither" means.

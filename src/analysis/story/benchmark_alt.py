@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts.benchmark import (
+from analysis.metrics import catalogue
+from analysis.present.benchmark_rows import (
     BAR_METRICS,
     TREND_METRICS,
     latest_rows,
@@ -12,7 +13,6 @@ from analysis.charts.benchmark import (
     trend_rows,
     value_text,
 )
-from analysis.metrics import catalogue
 
 
 def bar_alt_text(table: pd.DataFrame, authority: str, metrics=BAR_METRICS) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts.after_report import AFTER, BEFORE
-from analysis.charts.benchmark import latest_rows
+from analysis.present.benchmark_rows import latest_rows
+from analysis.present.selection import AFTER, BEFORE
 from analysis.story.titles import fit, share_words
 
 CIN_RATE = "cin_rate_per_10k"

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.cases.extract import ASSESSMENT_TYPES, Extract, read_extract
+from analysis.cases.extract import ASSESSMENT_TYPES, read_extract
 from analysis.cases.kpi_table import compute, month_labels
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
 from analysis.metrics import catalogue, tidy
+from analysis.present import formatting
+from analysis.present.formatting import fmt_value, timescale
 from analysis.privacy import disclosure
-from analysis.story import formatting
-from analysis.story.formatting import fmt_value, label, timescale
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
 STORY_BEFORE, STORY_AFTER = np.datetime64("2011-12", "M"), np.datetime64("2012-04", "M")
@@ -38,13 +37,24 @@ def monthly_kpis(
     return load(extract_dir, threshold, timescales, quarantine).monthly
 
 
+@dataclass(frozen=True)
+class ExtractFile:
+    """One file of the extract the KPIs were counted from, as the page describes it."""
+
+    name: str
+    sha256: str
+    rows_read: int
+    rows_used: int
+    rows_set_aside: int
+
+
 @dataclass
 class CasePage:
     """What page 04 shows of one extract: its KPIs, the months charted and what the data are."""
 
     monthly: pd.DataFrame  # every month, disclosure control applied
     shown: pd.DataFrame  # the months the charts show
-    extract: Extract
+    files: tuple[ExtractFile, ...]
     synthetic: bool
     threshold: int
 
@@ -75,7 +85,43 @@ def load(
     monthly = with_numerators(table.drop(columns="numerator"), threshold)
     synthetic = is_synthetic(extract_dir)
     shown = months_between(monthly) if synthetic else monthly
-    return CasePage(monthly, shown, extract, synthetic, threshold)
+    files = tuple(
+        ExtractFile(f.name, f.sha256, f.rows_read, len(f.rows), len(f.rejects))
+        for f in extract.files
+    )
+    return CasePage(monthly, shown, files, synthetic, threshold)
+
+
+def read(kpis_dir: str | Path) -> CasePage:
+    """The page of the KPIs that `analysis kpis --publish` wrote into kpis_dir (the kpis stage).
+
+    Its metrics.csv already has disclosure control applied; its kpis_run.json says from which
+    files, with which threshold and timescales. KPIs written without --publish are refused.
+    """
+    import json
+
+    from analysis.cases.kpi_command import RUN_FILE
+
+    folder = resolve(kpis_dir)
+    record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+    if not record.get("published"):
+        raise ValueError(
+            f"{kpis_dir}: these KPIs were written without --publish (no disclosure control): "
+            "they may not be shown"
+        )
+    threshold = int(record["suppression_threshold"])
+    table = tidy.read(folder / "metrics.csv")
+    days = record.get("timescales_working_days", {})
+    kind = table["metric"].str.extract(r"^([a-z]+)_assessments_", expand=False)
+    table[tidy.TIMESCALE] = kind.map(days).astype(float)
+    monthly = with_numerators(table, threshold)
+    synthetic = bool(record.get("synthetic"))
+    shown = months_between(monthly) if synthetic else monthly
+    files = tuple(
+        ExtractFile(f["file"], f["sha256"], f["rows_read"], f["rows_used"], f["rows_quarantined"])
+        for f in record["extracts"]
+    )
+    return CasePage(monthly, shown, files, synthetic, threshold)
 
 
 def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -120,10 +166,10 @@ def describe(page: CasePage) -> str:
         )
     first, last = _months(page.monthly)
     files = []
-    for f in page.extract.files:
-        aside = f", {len(f.rejects)} set aside as bad rows" if len(f.rejects) else ""
+    for f in page.files:
+        aside = f", {f.rows_set_aside} set aside as bad rows" if f.rows_set_aside else ""
         files.append(
-            f"{f.name} ({f.rows_read:,} rows read, {len(f.rows):,} used{aside}; "
+            f"{f.name} ({f.rows_read:,} rows read, {f.rows_used:,} used{aside}; "
             f"SHA-256 {f.sha256[:12]}…)"
         )
     return (
@@ -137,55 +183,6 @@ def present(table: pd.DataFrame, pattern: str) -> list[str]:
     return [
         pattern.format(k) for k in ASSESSMENT_TYPES if (table["metric"] == pattern.format(k)).any()
     ]
-
-
-def show_panels(
-    panels: Sequence[pd.DataFrame],
-    title: str,
-    name: str,
-    figures_dir: str,
-    **chart_options: Any,
-) -> None:
-    """Chart the panels that hold a number, and say plainly which are wholly suppressed.
-
-    A panel whose every value is suppressed would be an empty chart: it is left out and named.
-    """
-    from IPython.display import display
-
-    from analysis import charts
-    from analysis.charts import data_tables, figures
-    from analysis.story import alt_text
-    from analysis.story.formatting import markdown
-
-    drawn, titles, hidden = [], [], []
-    wanted = list(chart_options.pop("panel_titles", None) or [None] * len(panels))
-    for rows, panel_title in zip(panels, wanted, strict=True):
-        if rows.empty:
-            continue
-        if rows["value"].notna().any():
-            drawn.append(rows)
-            titles.append(panel_title)
-        else:
-            hidden.append(panel_title or label(rows["metric"].iloc[0]))
-    if drawn:
-        if any(t is not None for t in titles):
-            chart_options["panel_titles"] = titles
-        fig = charts.change_chart(drawn, title, **chart_options)
-        alt = alt_text.describe(drawn, title)
-        figures.publish(fig, name, figures_dir, alt=alt, table=data_tables.table(drawn))
-    if hidden or not drawn:
-        what = ", ".join(hidden) if hidden else "these figures"
-        limits = [formatting.threshold(p) for p in panels]
-        limit = max([n for n in limits if n is not None], default=disclosure.DEFAULT_THRESHOLD)
-        display(
-            markdown(
-                f"Not charted: every month's count of {what} is from 1 to {limit}, or built on "
-                "one, and "
-                "is suppressed to protect the children it counts."
-                if hidden
-                else f"Not charted: the extract holds no records for {what}."
-            )
-        )
 
 
 def months_between(

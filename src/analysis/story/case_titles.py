@@ -12,9 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.present.formatting import fmt_value
+from analysis.present.selection import SERVICE, Change, change
 from analysis.story.case_kpis import CasePage, compared_months, present
-from analysis.story.formatting import fmt_value
-from analysis.story.selection import SERVICE, Change, change
 from analysis.story.titles import by_how_much, fit, from_to, measures, verb, went
 
 TOO_FEW = "too few months with a figure to compare"

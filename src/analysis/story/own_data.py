@@ -23,13 +23,13 @@ from analysis.cases.records import CaseRecords
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
 from analysis.metrics import catalogue, tidy
+from analysis.present.formatting import fmt_value, suppressed_text, timescale
 from analysis.privacy import disclosure
 from analysis.published import areas, population
 from analysis.published.benchmark import benchmark
 from analysis.published.read import read_published
 from analysis.story import case_kpis
 from analysis.story.case_kpis import CasePage, with_numerators
-from analysis.story.formatting import fmt_value, suppressed_text, timescale
 
 KINDS = {
     "annex-a": "an Ofsted Annex A workbook",
@@ -85,7 +85,7 @@ class OwnPage:
 
 
 def load(
-    extract_dir: str | Path = "",
+    kpis_dir: str | Path = "",
     annex_a: str | Path = "",
     cin_census: Sequence[str | Path] = (),
     authority: str = "",
@@ -93,18 +93,24 @@ def load(
     threshold: int | None = None,
     timescales: Mapping[str, int | None] | None = None,
     quarantine: bool = False,
+    extract_dir: str | Path = "",
 ) -> CasePage | OwnPage:
-    """Page 04's data from exactly one kind of input: a CSV extract folder, a workbook or returns.
+    """Page 04's data from exactly one input: KPIs a stage wrote, a workbook, returns or an extract.
 
-    Paths are relative to the project root, as every notebook parameter is.
+    `kpis_dir` is what `analysis kpis --publish` wrote (the kpis stage); `extract_dir` a folder in
+    our CSV layout, counted here. Paths are relative to the project root, as every notebook
+    parameter is.
     """
-    given = [bool(str(annex_a or "")), bool(list(cin_census or [])), bool(str(extract_dir or ""))]
+    given = [bool(str(x or "")) for x in (annex_a, kpis_dir, extract_dir)]
+    given.insert(1, bool(list(cin_census or [])))
     if sum(given) != 1:
         raise ValueError(
-            "give exactly one input: annex_a (a workbook), cin_census (a list of returns) or "
-            "extract_dir (a folder in our CSV layout)"
+            "give exactly one input: annex_a (a workbook), cin_census (a list of returns), "
+            "kpis_dir (what analysis kpis --publish wrote) or extract_dir (our CSV layout)"
         )
-    if given[2]:
+    if kpis_dir:
+        return case_kpis.read(kpis_dir)
+    if extract_dir:
         return case_kpis.load(extract_dir, threshold, timescales, quarantine)
     threshold = threshold or disclosure.DEFAULT_THRESHOLD
     if annex_a:
@@ -298,20 +304,6 @@ def comparison_html(frame: pd.DataFrame, page: OwnPage) -> str:
     return f"{head}>\n  <caption>{html.escape(caption)}</caption>{rest}"
 
 
-def show_comparison(page: CasePage | OwnPage) -> None:
-    """Display the census-year comparison with its heading, or nothing for other inputs."""
-    from IPython.display import HTML, Markdown, display
-
-    from analysis.story.formatting import markdown
-
-    frame = census_comparison(page)
-    if frame.empty:
-        return
-    display(Markdown("## Census years beside the DfE's published figures"))
-    display(HTML(comparison_html(frame, page)))
-    display(markdown(NOT_PUBLISHED))
-
-
 def _last(rows: pd.DataFrame, metric: str) -> pd.Series | None:
     mine = rows[(rows["metric"] == metric) & (rows["scope"] == "service")]
     mine = mine.sort_values("period_start")
@@ -347,78 +339,6 @@ def protection_title(page: OwnPage) -> str:
     if n:
         return f"{n} children on a plan at the end of {plans['period']}"
     return "Child protection by month"
-
-
-def show_own_panels(page: CasePage | OwnPage, figures_dir: str) -> None:
-    """Referrals and child protection charts for an authority's own files; nothing otherwise.
-
-    Our CSV layout holds only assessments and episodes, so its page has no such sections.
-    """
-    if not isinstance(page, OwnPage):
-        return
-    from IPython.display import Markdown, display
-
-    from analysis.story import case_titles
-    from analysis.story.formatting import markdown
-
-    display(Markdown("## Referrals and re-referrals within 12 months"))
-    referrals = case_kpis.panels(page.shown, "referrals_received", "rereferrals_pct")
-    case_kpis.show_panels(
-        referrals,
-        referrals_title(page),
-        "04_case_level_kpis-referrals",
-        figures_dir,
-        subtitle=case_titles.subtitle(page, referrals, "received in each month"),
-    )
-    display(markdown(limits(page)))
-    display(Markdown("## Child protection"))
-    protection = case_kpis.panels(
-        page.shown, "children_on_cpp", "s47_enquiries_started", "icpcs_on_time_pct"
-    )
-    case_kpis.show_panels(
-        protection,
-        protection_title(page),
-        "04_case_level_kpis-protection",
-        figures_dir,
-        subtitle=case_titles.subtitle(
-            page, protection, "plans at each month end; enquiries and conferences in each month"
-        ),
-    )
-    display(
-        markdown(
-            "A conference is on time when it is held within 15 working days after the section "
-            "47 enquiry's start (the strategy discussion); enquiries where a conference was not "
-            "required are left out."
-        )
-    )
-
-
-def show_caseloads(page: CasePage | OwnPage, figures_dir: str) -> None:
-    """Caseload per worker by team, or why it cannot be counted from this input."""
-    from analysis.story import case_titles
-    from analysis.story.formatting import markdown
-
-    teams, rows = case_kpis.team_panels(page.shown, "caseload_per_worker")
-    if not teams:
-        from IPython.display import display
-
-        why = {
-            "cin-census": "a census return names no team or worker",
-            "annex-a": "List 6 of this workbook gives no allocated team and worker",
-        }.get(getattr(page, "kind", ""), "the records name no team and worker")
-        display(markdown(f"Caseloads cannot be counted: {why}."))
-        return
-    case_kpis.show_panels(
-        rows,
-        case_titles.caseload_title(page, teams),
-        "04_case_level_kpis-caseloads",
-        figures_dir,
-        panel_titles=teams,
-        share_y=True,
-        subtitle=case_titles.subtitle(
-            page, rows, "open cases over workers holding any, month ends"
-        ),
-    )
 
 
 def headline(page: CasePage | OwnPage, authority: str) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.metrics import catalogue
-from analysis.story.formatting import fmt_value, label, labels
-from analysis.story.selection import (
+from analysis.present.formatting import fmt_value, label, labels
+from analysis.present.selection import (
     BACKLOG_METRICS,
     SERVICE,
     Change,

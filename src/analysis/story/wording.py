@@ -13,8 +13,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from analysis.metrics import catalogue
-from analysis.story.formatting import fmt_pct, fmt_value, label, when
-from analysis.story.selection import (
+from analysis.present.formatting import fmt_pct, fmt_value, label, when
+from analysis.present.selection import (
     BACKLOG_METRICS,
     CONTEXT,
     SERVICE,

@@ -10,10 +10,12 @@ import pandas as pd
 
 from analysis import config
 from analysis.metrics import tidy
-from analysis.story.formatting import fmt_number
+from analysis.present.formatting import fmt_number
 
 SERVICE = "service"
 MAIN, CONTEXT = "main", "context"
+# The cabinet report's undated periods, as data/raw states them.
+BEFORE, AFTER = "before (undated)", "after (undated)"
 
 
 def load(metrics_path: str | os.PathLike[str]) -> pd.DataFrame:

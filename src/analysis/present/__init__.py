@@ -1,0 +1,1 @@
+"""What charts and words share: which rows a page shows, panels, number formats."""
