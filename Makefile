@@ -17,7 +17,7 @@ RUN := $(PY) -m analysis
 LINT_IMPORTS := $(if $(ENV_STAMP),$(VENV)/bin/lint-imports,lint-imports)
 # Every path a stage reads or writes is in pipeline.yaml: these targets run its stages by name.
 
-.PHONY: help env browser data synth kpis benchmark stages report test lint layers format unit notebooks-check check-outputs notebooks lab bench constraints clean
+.PHONY: help env browser data synth kpis benchmark stages report test lint layers format unit nbval check-outputs notebooks lab bench constraints clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -69,13 +69,13 @@ format: $(ENV_STAMP) ## Apply ruff formatting and safe fixes
 unit: $(ENV_STAMP) browser ## Unit tests (pytest), the accessibility checks in chromium included
 	$(PY) -m pytest
 
-notebooks-check: stages ## Fail, naming the notebook, if a committed notebook's outputs (text or charts) are out of date
-	$(RUN) execute-notebooks --check
+nbval: stages ## Check the committed notebooks' outputs, text and charts, with nbval (one run each)
+	$(PY) -m pytest --nbval notebooks/ -p no:cacheprovider
 
 check-outputs: $(ENV_STAMP) ## Fail if notebooks or reports hold record-level (personal) data
 	$(RUN) check-outputs
 
-test: lint layers report unit notebooks-check check-outputs ## Lint, layers, report, unit tests, stale notebooks, privacy guard: what CI runs
+test: lint layers report unit nbval check-outputs ## Lint, layers, report, unit tests, nbval (notebook outputs, charts too), privacy guard: what CI runs
 
 notebooks: stages ## Re-execute the committed notebooks in place (clean kernel, stable outputs)
 	$(RUN) execute-notebooks
