@@ -1,55 +1,55 @@
-"""Laying charts out: margins fitted as tight_layout fits them, each panel measured once."""
+"""Laying charts out: text wrapped to widths measured as drawn, rows for heading and source."""
 
 from __future__ import annotations
 
-import matplotlib.axes
+import pytest
 
 from analysis.charts import layout
+from analysis.charts.style import house_style
 
-RECT = (0, 0.1, 1, 0.85)  # room for a source line beneath and a heading above
-
-
-def _four_panels():
-    fig = layout.new_figure(8, 5)
-    for i, ax in enumerate(fig.subplots(2, 2).flat):
-        ax.plot([2021, 2022, 2023], [10 * i, 1000 * i, 5])
-        ax.set_title(f"Panel {i + 1}: a title long enough to matter")
-        ax.set_ylabel("per 10,000 children")
-    return fig
+TEXT = "Bournemouth, Christchurch and Poole beside Kingston upon Hull, City of"
 
 
-def test_fit_panels_measures_each_panel_once_and_fits_as_tight_layout_does(monkeypatch):
-    reference = _four_panels()
-    reference.tight_layout(rect=RECT)
-
-    measured = []
-    real = matplotlib.axes.Axes.get_tightbbox
-
-    def counting(self, *args, **kwargs):
-        measured.append(self)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(matplotlib.axes.Axes, "get_tightbbox", counting)
-    fig = _four_panels()
-    layout.fit_panels(fig, RECT)
-
-    assert len(measured) == 4  # four panels, once each (tight_layout alone: twice each)
-    got = [ax.get_position().bounds for ax in fig.axes]
-    assert got == [ax.get_position().bounds for ax in reference.axes]
-    assert all("get_tightbbox" not in vars(ax) for ax in fig.axes)  # the method is back
+def test_wrapped_lines_fit_the_width_and_keep_every_word():
+    with house_style():
+        fig = layout.new_figure(4, 1)
+        wrapped = layout.wrap(fig, TEXT, 1.5, 10.5)
+        lines = wrapped.split("\n")
+        assert " ".join(lines) == TEXT  # nothing lost, nothing cut mid-word
+        assert len(lines) > 1
+        for k, line in enumerate(lines):
+            assert layout.text_width(fig, line, 10.5) <= 1.5
+            if k + 1 < len(lines):  # greedy: the next word would not have fitted
+                longer = f"{line} {lines[k + 1].split()[0]}"
+                assert layout.text_width(fig, longer, 10.5) > 1.5
 
 
-def test_fit_panels_gives_back_a_measurement_a_panel_had_of_its_own():
-    fig = _four_panels()
-    first = fig.axes[0]
-    real = first.get_tightbbox
-    own = []
+def test_a_word_wider_than_the_line_keeps_a_line_of_its_own():
+    with house_style():
+        fig = layout.new_figure(4, 1)
+        assert layout.wrap(fig, "a Christchurch b", 0.2, 10.5) == "a\nChristchurch\nb"
+        assert layout.wrap(fig, "", 1, 10.5) == ""
 
-    def patched(*args, **kwargs):
-        own.append(1)
-        return real(*args, **kwargs)
 
-    first.get_tightbbox = patched
-    layout.fit_panels(fig, RECT)
-    assert own == [1]  # used once by the layout, through the memo
-    assert vars(first)["get_tightbbox"] is patched
+def test_bold_text_is_measured_wider_than_regular():
+    with house_style():
+        fig = layout.new_figure(4, 1)
+        assert layout.text_width(fig, TEXT, 10.5, "bold") > layout.text_width(fig, TEXT, 10.5)
+
+
+def test_text_height_counts_lines_at_their_leading():
+    # Two lines of 13-point text at 1.25 leading: 2 * 13 * 1.25 / 72 = 0.4514 inches.
+    assert layout.lines_height("a\nb", 13, 1.25) == pytest.approx(0.4514, abs=1e-4)
+    assert layout.lines_height("", 13, 1.25) == 0
+
+
+def test_a_framed_figure_is_as_tall_as_its_three_rows():
+    fig = layout.new_figure(5, 1)
+    head, body, foot = layout.framed(fig, 0.5, 3.0, 0.25)
+    assert fig.get_figheight() == pytest.approx(3.75)
+    ax = body.subplots()
+    fig.draw_without_rendering()
+    # The panel lies within the middle row: below 3.25 inches from the bottom, above 0.25.
+    box = ax.get_window_extent()
+    assert box.y1 <= 3.25 * fig.dpi and box.y0 >= 0.25 * fig.dpi
+    assert fig.subfigs == [head, body, foot]

@@ -1,11 +1,20 @@
-"""Where a chart's panels go: a figure with a canvas of its own, and margins fitted once."""
+"""Where a chart's parts go: heading, panels and source line, laid out by constrained layout.
+
+A chart is one figure split into three rows (matplotlib subfigures): the heading on top, the
+panels in the middle, the source line at the bottom. The heading and source rows are as tall as
+their text, measured with the figure's own renderer; matplotlib's constrained layout places
+the panels, their titles and labels, and any figure legend (`loc="outside ..."`) in the middle.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
+
+MARGIN = 0.08  # inches: text keeps this far from the figure's left and right edges
+GAP = 0.12  # inches: between the heading and the panels, and above the source line
 
 
 def new_figure(width: float, height: float, **kwargs: Any) -> Figure:
@@ -14,38 +23,53 @@ def new_figure(width: float, height: float, **kwargs: Any) -> Figure:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), **kwargs)
-    # A canvas of its own keeps one renderer for every measurement and the PNG's draw, so text
-    # measured to lay the figure out is not measured again. A figure without one gets a new
-    # renderer, and so an empty text cache, each time anything is measured.
+    # A canvas of its own: text is measured by the renderer that draws the PNG.
     FigureCanvasAgg(fig)
     return fig
 
 
-def fit_panels(fig: Figure, rect: tuple[float, float, float, float]) -> None:
-    """`fig.tight_layout(rect=rect)`, with each panel measured once rather than twice."""
+def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> float:
+    """How wide `text` is drawn on this figure, in inches (one line, the current rc font)."""
+    from matplotlib.font_manager import FontProperties
 
-    # Given a rect, tight_layout measures every panel's extent (ticks, labels, title) in two
-    # passes: margins first, then the same margins fitted into the rect. Nothing moves between
-    # the passes, so the second measurement only repeats the first: half of a 0.6-0.9 s layout.
-    def once(ax: Any) -> Any:
-        real, measured = ax.get_tightbbox, {}
+    renderer = fig.canvas.get_renderer()
+    prop = FontProperties(size=size, weight=weight)
+    width, _, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+    return width / fig.dpi
 
-        def measure(*args: Any, **kwargs: Any) -> Any:
-            key = (tuple(map(id, args)), tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
-            if key not in measured:
-                measured[key] = real(*args, **kwargs)
-            return measured[key]
 
-        return measure
+def wrap(fig: Figure, text: str, width_in: float, size: float, weight: str = "normal") -> str:
+    """`text` broken at spaces into lines no wider than `width_in` inches, measured as drawn.
 
-    panels = {ax: vars(ax).get("get_tightbbox") for ax in fig.axes}  # any patch of its own
-    for ax in panels:
-        ax.get_tightbbox = once(ax)  # this call only: the instance attribute hides the method
-    try:
-        fig.tight_layout(rect=rect)
-    finally:
-        for ax, own in panels.items():
-            if own is None:
-                del ax.get_tightbbox
+    A single word wider than the line keeps a line of its own: words are never cut.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(fig, candidate, size, weight) > width_in:
+                lines.append(line)
+                line = word
             else:
-                ax.get_tightbbox = own
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines) if text else ""
+
+
+def lines_height(text: str, size: float, leading: float) -> float:
+    """The height of `text` in inches: its lines at `size` points, `leading` times apart."""
+    return (text.count("\n") + 1) * size * leading / 72 if text else 0.0
+
+
+def framed(
+    fig: Figure, head_in: float, body_in: float, foot_in: float
+) -> tuple[SubFigure, SubFigure, SubFigure]:
+    """Size the figure to heading + panels + source line (inches) and split it into three rows.
+
+    Constrained layout lays out the middle row; the outer two hold text placed by their owners.
+    """
+    fig.set_size_inches(fig.get_figwidth(), head_in + body_in + foot_in)
+    head, body, foot = fig.subfigures(3, 1, height_ratios=[head_in, body_in, foot_in])
+    fig.set_layout_engine("constrained")
+    return head, body, foot
