@@ -321,3 +321,18 @@ def test_html_outputs_keep_their_tables_and_lose_anything_that_runs():
     assert '<details class="chart-numbers"><summary>Numbers</summary>' in page
     assert '<a href="figures/x.csv">CSV</a>' in page
     assert "onclick" not in page and "<script" not in page and "javascript:" not in page
+
+
+def test_a_pack_page_links_the_figures_in_its_own_folder():
+    from bs4 import BeautifulSoup
+
+    nb = sample_notebook()
+    nb.cells[3].outputs[0]["metadata"]["image/png"].update(
+        href="figures/05-trends.png", narrow="figures/05-trends-narrow.png"
+    )
+    nb.cells[3].outputs[1]["data"]["text/html"] = '<p><a href="figures/05-trends.csv">CSV</a></p>'
+    page = pages.notebook_to_html(nb, "t", FOOTER, figures="figures/luton")
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("figure").a["href"] == "figures/luton/05-trends.png"
+    assert soup.find("source")["srcset"] == "figures/luton/05-trends-narrow.png"
+    assert soup.find("a", string="CSV")["href"] == "figures/luton/05-trends.csv"

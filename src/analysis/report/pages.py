@@ -225,32 +225,48 @@ def scrolling_tables(fragment: str) -> str:
 
 
 _RELATIVE_LINK_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
+FIGURES = "figures"  # where a notebook run by the report saves its figures (report.folders)
 
 
-def _safe_links(meta: dict[str, Any]) -> None:
-    """Drop a chart's links (full size, narrow variant) that are not plain relative paths."""
+def _relinked(link: str, figures: str) -> str:
+    """A link to a saved figure, pointed at the folder the page's figures were moved to."""
+    if figures != FIGURES and link.startswith(f"{FIGURES}/"):
+        return f"{figures}/{link.removeprefix(f'{FIGURES}/')}"
+    return link
+
+
+def _chart_links(meta: dict[str, Any], figures: str) -> None:
+    """Point a chart's links (full size, narrow variant) at `figures`; drop any that is not a
+    plain relative path."""
     for key in ("href", "narrow"):
         value = meta.get(key)
-        if value is not None and not (
-            isinstance(value, str) and _RELATIVE_LINK_RE.fullmatch(value) and ".." not in value
-        ):
+        if value is None:
+            continue
+        if isinstance(value, str) and _RELATIVE_LINK_RE.fullmatch(value) and ".." not in value:
+            meta[key] = _relinked(value, figures)
+        else:
             del meta[key]
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) -> str:
+def notebook_to_html(
+    nb: nbformat.NotebookNode, title: str, footer_html: str, figures: str = FIGURES
+) -> str:
     """An executed notebook as one accessible HTML page without code, footer_html at the end.
 
     HTML outputs are sanitised (nh3, ALLOWED_TAGS): what a notebook displays as HTML cannot
-    run in a reader's browser, whatever text reached it.
+    run in a reader's browser, whatever text reached it. `figures` is the folder, relative to
+    the page, that holds the figures the notebook saved in "figures" (a pack's page has its
+    own): links to them are pointed there, so that a pack's notebook stays the one run alone.
     """
     prepared = prepare_notebook(nb)
     for cell in prepared.cells:
         for out in cell.get("outputs", []):
             data = out.get("data") or {}
             if "text/html" in data:
-                data["text/html"] = accessible_tables(_sanitised(_as_text(data["text/html"])))
+                clean = _sanitised(_as_text(data["text/html"]), figures)
+                data["text/html"] = accessible_tables(clean)
             if "image/png" in data:
-                _safe_links((out.get("metadata") or {}).get("image/png") or {})
+                _chart_links((out.get("metadata") or {}).get("image/png") or {}, figures)
     body, _ = _page_exporter().from_notebook_node(prepared)
     if NO_ALT_DEFAULT in body:  # belt and braces: nbconvert adds this to any img without alt
         raise AccessibilityError(f"an image in {title!r} has no alt text")
@@ -296,9 +312,15 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-def _sanitised(fragment: str) -> str:
-    """An HTML fragment with only ALLOWED_TAGS and ALLOWED_ATTRIBUTES, links http(s) or relative."""
+def _sanitised(fragment: str, figures: str = FIGURES) -> str:
+    """An HTML fragment with only ALLOWED_TAGS and ALLOWED_ATTRIBUTES, links http(s) or relative.
+
+    Links to saved figures are pointed at `figures` (see notebook_to_html).
+    """
     import nh3
+
+    def relink(tag: str, attribute: str, value: str) -> str:
+        return _relinked(value, figures) if (tag, attribute) == ("a", "href") else value
 
     return nh3.clean(
         fragment,
@@ -306,6 +328,7 @@ def _sanitised(fragment: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
+        attribute_filter=relink,
     )
 
 
