@@ -24,10 +24,21 @@ def test_wrapped_lines_fit_the_width_and_keep_every_word():
                 assert layout.text_width(fig, longer, 10.5) > 1.5
 
 
-def test_a_word_wider_than_the_line_keeps_a_line_of_its_own():
+URL = "https://careappointments.com/care-news/england/85834/figures-show-extent-of-failings"
+
+
+def test_a_web_address_wider_than_the_line_breaks_after_its_slashes_and_hyphens():
     with house_style():
         fig = layout.new_figure(4, 1)
-        assert layout.wrap(fig, "a Christchurch b", 0.2, 10.5) == "a\nChristchurch\nb"
+        lines = layout.wrap(fig, f"Source: {URL}.", 2.0, 8.5).split("\n")
+        assert "".join(lines[1:]) == f"{URL}." and lines[0] == "Source:"
+        for line in lines:
+            assert layout.text_width(fig, line, 8.5) <= 2.0
+        assert all(line.endswith(("/", "-", ".")) for line in lines[1:-1])
+        # With no separator to break at, a word breaks between characters, and still fits.
+        pieces = layout.wrap(fig, "Christchurch", 0.3, 10.5).split("\n")
+        assert "".join(pieces) == "Christchurch" and len(pieces) > 1
+        assert all(layout.text_width(fig, p, 10.5) <= 0.3 for p in pieces)
         assert layout.wrap(fig, "", 1, 10.5) == ""
 
 

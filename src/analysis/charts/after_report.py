@@ -107,9 +107,7 @@ def report_vs_census_chart(
             ax.legend(loc="lower left")
     if narrow:
         return fig
-    return variants.offer_narrow(
-        fig, lambda: report_vs_census_chart(rows, title, subtitle, narrow=True)
-    )
+    return variants.offer_narrow(fig, lambda: report_vs_census_chart(rows, "", "", narrow=True))
 
 
 def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -268,7 +266,7 @@ def caseload_chart(
             right.set_ylabel("cases per FTE")
     if narrow:
         return fig
-    return variants.offer_narrow(fig, lambda: caseload_chart(rows, title, subtitle, narrow=True))
+    return variants.offer_narrow(fig, lambda: caseload_chart(rows, "", "", narrow=True))
 
 
 def caseload_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -160,7 +160,7 @@ def trend_chart(
         body.legend(handles, order, loc="outside upper left", ncol=1 if narrow else 4)
     if narrow:
         return fig
-    return variants.offer_narrow(fig, lambda: trend_chart(table, title, subtitle, narrow=True))
+    return variants.offer_narrow(fig, lambda: trend_chart(table, "", "", narrow=True))
 
 
 LINE_STYLE = {"marker": "o", "markersize": 5, "linewidth": 1.8}
@@ -315,7 +315,14 @@ def _bars(
         if authority:
             label.set_fontweight("bold")
     if england is not None and pd.notna(england["value"]):
-        ax.axvline(england["value"], color=PALETTE[4], linestyle=(0, (2, 2)), linewidth=1.4)
+        # From the bars' top to the axis: it stops short of its own label above the bars.
+        ax.plot(
+            [england["value"]] * 2,
+            [-0.6, len(names) - 0.5],
+            color=PALETTE[4],
+            linestyle=(0, (2, 2)),
+            linewidth=1.4,
+        )
         ax.text(
             england["value"],
             -0.75,
@@ -399,9 +406,7 @@ def latest_bar_chart(
             _clear_of_england(ax, labels, england)
     if narrow:
         return fig
-    return variants.offer_narrow(
-        fig, lambda: latest_bar_chart(table, title, subtitle, wanted, narrow=True)
-    )
+    return variants.offer_narrow(fig, lambda: latest_bar_chart(table, "", "", wanted, narrow=True))
 
 
 def mpl_rc(name: str) -> object:

@@ -253,7 +253,7 @@ def change_chart(
         return fig
     return variants.offer_narrow(
         fig,
-        lambda: change_chart(frames, title, panel_titles, share_y, subtitle, narrow=True),
+        lambda: change_chart(frames, "", panel_titles, share_y, "", narrow=True),
     )
 
 
@@ -401,10 +401,13 @@ def timeliness_chart(
 
             order.append(SPAN_LEGEND)
             handles[SPAN_LEGEND] = Line2D([], [], color=MUTED, linewidth=SPAN_WIDTH)
-        # Inside the first panel: a figure legend outside the axes collides with the title.
-        axes[0].legend([handles[k] for k in order], order, loc="best")
+        shown = [handles[k] for k in order]
+        if narrow:  # beneath the panels: a narrow panel has no room to spare for it
+            axes[0].get_figure(root=False).legend(shown, order, loc="outside lower left")
+        else:
+            axes[0].legend(shown, order, loc="best")
     if narrow:
         return fig
     return variants.offer_narrow(
-        fig, lambda: timeliness_chart(frames, title, panel_titles, subtitle, narrow=True)
+        fig, lambda: timeliness_chart(frames, "", panel_titles, "", narrow=True)
     )

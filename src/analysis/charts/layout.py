@@ -8,6 +8,7 @@ the panels, their titles and labels, and any figure legend (`loc="outside ..."`)
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -41,20 +42,49 @@ def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> f
 def wrap(fig: Figure, text: str, width_in: float, size: float, weight: str = "normal") -> str:
     """`text` broken at spaces into lines no wider than `width_in` inches, measured as drawn.
 
-    A single word wider than the line keeps a line of its own: words are never cut.
+    A word wider than a line (a web address) is broken after a "/", "-", "." or "?" in it, or
+    failing those anywhere, so that nothing is drawn beyond the line.
     """
+
+    def fits(line: str) -> bool:
+        return text_width(fig, line, size, weight) <= width_in
+
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}" if line else word
-            if line and text_width(fig, candidate, size, weight) > width_in:
-                lines.append(line)
-                line = word
-            else:
+            if fits(candidate):
                 line = candidate
+                continue
+            if line:
+                lines.append(line)
+            pieces = _pieces(word, fits)
+            lines += pieces[:-1]
+            line = pieces[-1]
         lines.append(line)
     return "\n".join(lines) if text else ""
+
+
+def _pieces(word: str, fits: Any) -> list[str]:
+    """A word in pieces that each fit a line: broken after separators where possible."""
+    if fits(word):
+        return [word]
+    parts = [p for p in re.split(r"(?<=[/\-.?&=_])", word) if p]
+    if len(parts) == 1:  # no separator: break between characters
+        parts = list(word)
+    pieces, piece = [], ""
+    for part in parts:
+        if piece and not fits(piece + part):
+            pieces.append(piece)
+            piece = ""
+        if not fits(part) and len(part) > 1:
+            *whole, piece = _pieces(part, fits)
+            pieces += whole
+        else:
+            piece += part
+    pieces.append(piece)
+    return pieces
 
 
 def lines_height(text: str, size: float, leading: float) -> float:

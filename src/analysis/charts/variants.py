@@ -2,6 +2,8 @@
 
 A chart function offers its narrow variant as it builds the wide one; `figures.publish` draws
 it only when the figure is saved for a page (the page's <picture> picks it at phone widths).
+The narrow variant has no title or subtitle of its own: the page gives them as text right
+above it (its <figcaption>), and a phone's screen has no room to say them twice.
 """
 
 from __future__ import annotations
