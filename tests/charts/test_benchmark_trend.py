@@ -60,3 +60,16 @@ def test_each_series_is_drawn_in_its_style_and_a_suppressed_year_breaks_the_line
     (legend,) = [leg for part in fig.subfigs for leg in part.legends]
     england = legend.legend_handles[2]
     assert england.get_color() == PALETTE[4] and england.get_linestyle() == "--"
+
+
+def test_the_narrow_trend_chart_is_one_column_each_panel_with_its_years():
+    from analysis.charts import variants
+
+    fig = variants.narrow_of(charts.trend_chart(load_page("Leeds").table, "Leeds"))
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 9
+    fig.draw_without_rendering()
+    lefts = {round(ax.get_window_extent().x0) for ax in shown}
+    assert len(lefts) == 1  # one column of panels
+    for ax in shown:  # a phone shows one panel at a time: each says its years
+        assert any(t.get_text() for t in ax.get_xticklabels())

@@ -152,7 +152,9 @@ def trend_chart(
         for k, ax in enumerate(axes):
             if k >= len(metrics):
                 ax.set_visible(False)
-            elif not narrow and k + cols < len(metrics):  # a panel below shows the years
+            elif narrow:  # on a phone the panel below is a screen away: every one its years
+                ax.tick_params(axis="x", labelbottom=True)
+            elif k + cols < len(metrics):  # a panel below shows the years
                 ax.tick_params(axis="x", labelbottom=False)
         # Every series in the legend, in order, whichever panels it has figures in; above the
         # panels, where constrained layout keeps room for it.
