@@ -18,7 +18,7 @@ def test_the_trend_panels_and_their_titles_fit_inside_the_figure():
         title = ax.title.get_window_extent(renderer)
         assert title.x0 >= 0 and title.x1 <= width, ax.get_title()
     # One legend for the figure, above the panels, in the comparators' order; none inside one.
-    (legend,) = [leg for part in fig.subfigs for leg in part.legends]
+    (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == [
         "Leeds",
         "Yorkshire and The Humber",
@@ -57,7 +57,7 @@ def test_each_series_is_drawn_in_its_style_and_a_suppressed_year_breaks_the_line
     # England is dashed in dark grey, in the legend as in the panel.
     assert lines["England"].get_color() == PALETTE[4]
     assert lines["England"].get_linestyle() == "--"
-    (legend,) = [leg for part in fig.subfigs for leg in part.legends]
+    (legend,) = fig.legends
     england = legend.legend_handles[2]
     assert england.get_color() == PALETTE[4] and england.get_linestyle() == "--"
 

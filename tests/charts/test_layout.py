@@ -54,13 +54,40 @@ def test_text_height_counts_lines_at_their_leading():
     assert layout.lines_height("", 13, 1.25) == 0
 
 
-def test_a_framed_figure_is_as_tall_as_its_three_rows():
+def test_a_framed_figure_is_as_tall_as_its_three_bands_and_its_panels_keep_to_theirs():
     fig = layout.new_figure(5, 1)
-    head, body, foot = layout.framed(fig, 0.5, 3.0, 0.25)
+    layout.framed(fig, 0.5, 3.0, 0.25)
     assert fig.get_figheight() == pytest.approx(3.75)
-    ax = body.subplots()
+    ax = fig.subplots()
+    ax.set_title("A panel's title")
+    ax.set_xlabel("years")
     fig.draw_without_rendering()
-    # The panel lies within the middle row: below 3.25 inches from the bottom, above 0.25.
-    box = ax.get_window_extent()
+    # The panel, its title and labels lie within the middle band: from 0.25 to 3.25 inches.
+    box = ax.get_tightbbox()
     assert box.y1 <= 3.25 * fig.dpi and box.y0 >= 0.25 * fig.dpi
-    assert fig.subfigs == [head, body, foot]
+
+
+def test_a_legend_band_at_the_top_pushes_the_panels_down_by_its_height():
+    fig = layout.new_figure(5, 1)
+    layout.framed(fig, 0.5, 3.0, 0.25)
+    ax = fig.subplots()
+    ax.plot([1, 2], [1, 2], label="England")
+    legend = fig.legend()
+    layout.legend_band(fig, legend, "top")
+    fig.draw_without_rendering()
+    key = legend.get_window_extent()
+    assert key.y1 <= 3.25 * fig.dpi + 0.5  # under the heading's band
+    assert ax.get_tightbbox().y1 <= key.y0  # and above the panel
+
+
+def test_a_settled_figure_keeps_its_panels_where_they_are_rounded_and_has_no_engine():
+    fig = layout.new_figure(5, 1)
+    layout.framed(fig, 0.5, 3.0, 0.25)
+    ax = fig.subplots()
+    ax.set_title("A title")
+    layout.settle(fig)
+    assert fig.get_layout_engine() is None
+    bounds = ax.get_position().bounds
+    assert all(round(v, layout.PLACES) == v for v in bounds)
+    fig.draw_without_rendering()  # later draws do not move it
+    assert ax.get_position().bounds == bounds

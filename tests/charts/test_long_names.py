@@ -27,8 +27,7 @@ def _cut(fig) -> list[str]:
     title = [t for t in fig.findobj(Text) if t.get_text() == fig.get_suptitle()]
     drawn = [t for t in [*title, *fig.texts] if t.get_text()]
     extents += [(t.get_text(), t.get_window_extent()) for t in drawn]
-    legends = [*fig.legends, *(leg for part in fig.subfigs for leg in part.legends)]
-    extents += [("legend", leg.get_window_extent()) for leg in legends]
+    extents += [("legend", leg.get_window_extent()) for leg in fig.legends]
     return [
         text
         for text, box in extents

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings, variants
+from analysis.charts import csv_data, headings, layout, variants
 from analysis.charts.benchmark import SYMBOL_MEANING, symbol_text, value_text
 from analysis.charts.style import MAX_WIDTH, NARROW_WIDTH, PALETTE, house_style
 
@@ -67,10 +67,10 @@ def report_vs_census_chart(
 
     with house_style():
         width = NARROW_WIDTH if narrow else MAX_WIDTH
-        fig, body = headings.frame(
+        fig = headings.frame(
             width, 3.6 if narrow else 3.4, title, subtitle, _source_note(rows["citation"])
         )
-        ax = body.subplots()
+        ax = fig.subplots()
         for series, colour, marker, label in (
             ("report", PALETTE[0], "s", REPORT_LABEL),
             ("census", PALETTE[1], "o", CENSUS_LABEL),
@@ -102,7 +102,7 @@ def report_vs_census_chart(
         ax.set_ylabel("children / cases")
         ax.xaxis.set_major_locator(YearLocator(4 if narrow else 2))
         if narrow:  # under the panel: inside it, the legend would cover the lines
-            body.legend(loc="outside lower left")
+            layout.legend_band(fig, fig.legend(*ax.get_legend_handles_labels()), "bottom")
         else:
             ax.legend(loc="lower left")
     if narrow:
@@ -218,11 +218,11 @@ def caseload_chart(
     with house_style():
         width = NARROW_WIDTH if narrow else MAX_WIDTH
         body_in = 6.4 if narrow else 3.4
-        fig, body = headings.frame(width, body_in, title, subtitle, _source_note(rows["citation"]))
+        fig = headings.frame(width, body_in, title, subtitle, _source_note(rows["citation"]))
         if narrow:
-            left, right = body.subplots(2, 1, sharey=True)
+            left, right = fig.subplots(2, 1, sharey=True)
         else:
-            left, right = body.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
+            left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
         for i, (team, t) in enumerate(report.groupby("team", sort=True)):
             t = t.set_index("when").reindex([BEFORE, AFTER])
             left.plot([0, 1], t["value"], marker="s", color=PALETTE[i % 2 * 2], label=team)

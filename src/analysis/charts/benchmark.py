@@ -135,8 +135,8 @@ def trend_chart(
     with house_style():
         # One figure, one layout pass: seaborn's relplot lays a FacetGrid out three times and
         # draws it twice more to place the legend, 2-3 s a page, 153 times in a pack.
-        fig, body = headings.frame(width, body_in, title, subtitle, source)
-        axes = body.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
+        fig = headings.frame(width, body_in, title, subtitle, source)
+        axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
         by_metric = dict(tuple(rows.groupby("metric", sort=False)))
         title_in = width / cols - AXIS_ALLOWANCE
         for ax, metric in zip(axes, metrics, strict=False):
@@ -157,9 +157,10 @@ def trend_chart(
             elif k + cols < len(metrics):  # a panel below shows the years
                 ax.tick_params(axis="x", labelbottom=False)
         # Every series in the legend, in order, whichever panels it has figures in; above the
-        # panels, where constrained layout keeps room for it.
+        # panels, in a band of its own.
         handles = [_trend_line(Line2D([], []), name, colours, dashes) for name in order]
-        body.legend(handles, order, loc="outside upper left", ncol=1 if narrow else 4)
+        legend = fig.legend(handles, order, ncol=1 if narrow else 4)
+        layout.legend_band(fig, legend, "top")
     if narrow:
         return fig
     return variants.offer_narrow(fig, lambda: trend_chart(table, "", "", narrow=True))
@@ -389,8 +390,8 @@ def latest_bar_chart(
         slot = max(BAR_SLOT, lines * size * 1.15 / 72 + 0.06)
         bars = max((len(p[3]) for p in panels), default=1) + 1  # England's label on top
         panel_in = bars * slot + 0.9  # the panel's title and value axis
-        fig, body = headings.frame(width, panel_in * n_rows, title, subtitle, SOURCE_LINE)
-        axes = body.subplots(n_rows, cols, squeeze=False).ravel()
+        fig = headings.frame(width, panel_in * n_rows, title, subtitle, SOURCE_LINE)
+        axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
         placed = []
         for ax, (metric, rows, england, names) in zip(axes, panels, strict=False):
             labels = _bars(ax, metric, rows, england, names)

@@ -4,7 +4,7 @@ The Government Analysis Function's chart guidance: the title is an active statem
 main finding ("Open CIN cases fell by a third"), short enough to read at a glance; what is
 measured and its units go in the subtitle beneath, in a lighter face. Both are drawn at the top
 left, the source line at the bottom left, each wrapped to the figure's width as measured by its
-renderer; the panels get the rows between (layout.framed).
+renderer; the panels get the band between (layout.framed).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from analysis.charts import layout
 from analysis.charts.style import MUTED, SOURCE_FONTSIZE
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.figure import Figure
 
 TITLE_SIZE, SUBTITLE_SIZE = 13.0, 10.5
 TITLE_LEADING, SUBTITLE_LEADING, SOURCE_LEADING = 1.25, 1.3, 1.3
@@ -23,12 +23,10 @@ TOP_PAD = 0.06  # inches above the title
 SUBTITLE_GID, SOURCE_GID = "subtitle", "source"
 
 
-def frame(
-    width: float, body_in: float, title: str, subtitle: str, source: str
-) -> tuple[Figure, SubFigure]:
+def frame(width: float, body_in: float, title: str, subtitle: str, source: str) -> Figure:
     """A chart's figure `width` inches wide: heading, `body_in` inches of panels, source line.
 
-    Returns the figure and the subfigure that holds the panels (make them with its `subplots`).
+    Make the panels with the figure's `subplots`: constrained layout keeps them in their band.
     """
     fig = layout.new_figure(width, body_in)
     line = width - 2 * layout.MARGIN
@@ -42,7 +40,7 @@ def frame(
         + layout.GAP
     )
     foot_in = layout.lines_height(source, SOURCE_FONTSIZE, SOURCE_LEADING) + layout.GAP
-    _, body, _ = layout.framed(fig, head_in, body_in, foot_in)
+    layout.framed(fig, head_in, body_in, foot_in)
     height = fig.get_figheight()
     x = layout.MARGIN / width
     top = 1 - TOP_PAD / height
@@ -57,7 +55,7 @@ def frame(
     if source:
         fig.text(x, layout.GAP / 2 / height, source, ha="left", va="bottom", color=MUTED,
                  fontsize=SOURCE_FONTSIZE, linespacing=SOURCE_LEADING, gid=SOURCE_GID)  # fmt: skip
-    return fig, body
+    return fig
 
 
 def title_of(fig: Figure) -> str:

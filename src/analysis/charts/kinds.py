@@ -58,12 +58,12 @@ def _figure(
     """The figure, its panels (a row; one column when `narrow`) and each panel's width, inches."""
     n = len(widths)
     if narrow:
-        fig, body = headings.frame(NARROW_WIDTH, NARROW_PANEL_HEIGHT * n, title, subtitle, source)
-        axes = list(body.subplots(n, 1, squeeze=False)[:, 0])
+        fig = headings.frame(NARROW_WIDTH, NARROW_PANEL_HEIGHT * n, title, subtitle, source)
+        axes = list(fig.subplots(n, 1, squeeze=False)[:, 0])
         return fig, axes, [NARROW_WIDTH] * n
     width = min(MAX_WIDTH, WIDTH_PER_PANEL * sum(widths) + 0.5)
-    fig, body = headings.frame(width, BODY_HEIGHT, title, subtitle, source)
-    axes = list(body.subplots(1, n, width_ratios=list(widths), squeeze=False)[0])
+    fig = headings.frame(width, BODY_HEIGHT, title, subtitle, source)
+    axes = list(fig.subplots(1, n, width_ratios=list(widths), squeeze=False)[0])
     return fig, axes, [width * w / sum(widths) for w in widths]
 
 
@@ -387,10 +387,6 @@ def timeliness_chart(
             _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles, inches)
             for k, (ax, points, inches) in enumerate(zip(axes, frames, panel_in, strict=True))
         ]
-        # Labels are placed by measuring them, so the layout must be settled first.
-        fig.draw_without_rendering()
-        for ax, panel_labels in zip(axes, labels, strict=True):
-            value_labels.place_point_labels(ax, panel_labels)
         handles: dict[str, object] = {}
         for ax in axes:
             for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
@@ -403,8 +399,12 @@ def timeliness_chart(
             handles[SPAN_LEGEND] = Line2D([], [], color=MUTED, linewidth=SPAN_WIDTH)
         shown = [handles[k] for k in order]
         if narrow:  # beneath the panels: a narrow panel has no room to spare for it
-            axes[0].get_figure(root=False).legend(shown, order, loc="outside lower left")
-        else:
+            layout.legend_band(fig, fig.legend(shown, order), "bottom")
+        # Labels are placed by measuring them, so the layout must be settled first.
+        fig.draw_without_rendering()
+        for ax, panel_labels in zip(axes, labels, strict=True):
+            value_labels.place_point_labels(ax, panel_labels)
+        if not narrow:  # inside the first panel, where it covers the fewest points
             axes[0].legend(shown, order, loc="best")
     if narrow:
         return fig

@@ -1,9 +1,10 @@
 """Where a chart's parts go: heading, panels and source line, laid out by constrained layout.
 
-A chart is one figure split into three rows (matplotlib subfigures): the heading on top, the
-panels in the middle, the source line at the bottom. The heading and source rows are as tall as
-their text, measured with the figure's own renderer; matplotlib's constrained layout places
-the panels, their titles and labels, and any figure legend (`loc="outside ..."`) in the middle.
+A chart is one figure in three bands: the heading on top, the panels in the middle, the source
+line at the bottom. The heading and source bands are as tall as their text, measured with the
+figure's own renderer; matplotlib's constrained layout places the panels, their titles and
+labels in the middle band (its `rect`), and a figure legend in a band of its own at the middle
+band's top or bottom edge (legend_band).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
 
 MARGIN = 0.08  # inches: text keeps this far from the figure's left and right edges
 GAP = 0.12  # inches: between the heading and the panels, and above the source line
@@ -92,14 +94,46 @@ def lines_height(text: str, size: float, leading: float) -> float:
     return (text.count("\n") + 1) * size * leading / 72 if text else 0.0
 
 
-def framed(
-    fig: Figure, head_in: float, body_in: float, foot_in: float
-) -> tuple[SubFigure, SubFigure, SubFigure]:
-    """Size the figure to heading + panels + source line (inches) and split it into three rows.
+def framed(fig: Figure, head_in: float, body_in: float, foot_in: float) -> None:
+    """Size the figure to heading + panels + source line (inches), and lay out the panels
+    (constrained layout) in the band between the two."""
+    height = head_in + body_in + foot_in
+    fig.set_size_inches(fig.get_figwidth(), height)
+    fig.set_layout_engine("constrained", rect=(0, foot_in / height, 1, body_in / height))
 
-    Constrained layout lays out the middle row; the outer two hold text placed by their owners.
-    """
-    fig.set_size_inches(fig.get_figwidth(), head_in + body_in + foot_in)
-    head, body, foot = fig.subfigures(3, 1, height_ratios=[head_in, body_in, foot_in])
-    fig.set_layout_engine("constrained")
-    return head, body, foot
+
+def legend_band(fig: Figure, legend: Legend, edge: str) -> None:
+    """Put a figure legend in a band of its own at the "top" or "bottom" of the panels' band,
+    as tall as the legend measures; the panels keep the rest."""
+    left, bottom, width, height = fig.get_layout_engine().get()["rect"]
+    tall = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+    band = (tall + GAP / 2) / fig.get_figheight()
+    x = MARGIN / fig.get_figwidth()
+    if edge == "top":
+        legend.set_bbox_to_anchor((x, bottom + height), transform=fig.transFigure)
+        legend.set_loc("upper left")
+        fig.get_layout_engine().set(rect=(left, bottom, width, height - band))
+    else:
+        legend.set_bbox_to_anchor((x, bottom), transform=fig.transFigure)
+        legend.set_loc("lower left")
+        fig.get_layout_engine().set(rect=(left, bottom + band, width, height - band))
+
+
+# Positions are kept to a millionth of the figure: constrained layout's solver can give the same
+# layout with differences in the last bits from run to run, and those would change the bytes.
+PLACES = 6
+
+
+def settle(fig: Figure) -> None:
+    """Lay the figure out now (its engine's documented `execute`), keep every panel where it put
+    it, rounded to PLACES, and drop the engine: every later draw then gives the same bytes."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    for ax in fig.axes:
+        ax.set_position([round(float(v), PLACES) for v in ax.get_position().bounds])
+    import matplotlib as mpl
+
+    # None means no engine only while the rc settings ask for none.
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
