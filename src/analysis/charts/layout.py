@@ -107,7 +107,7 @@ def legend_band(fig: Figure, legend: Legend, edge: str) -> None:
     as tall as the legend measures; the panels keep the rest."""
     left, bottom, width, height = fig.get_layout_engine().get()["rect"]
     tall = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
-    band = (tall + GAP / 2) / fig.get_figheight()
+    band = (tall + GAP) / fig.get_figheight()
     x = MARGIN / fig.get_figwidth()
     if edge == "top":
         legend.set_bbox_to_anchor((x, bottom + height), transform=fig.transFigure)
