@@ -294,3 +294,45 @@ def test_a_wide_table_and_a_long_hash_do_not_widen_a_phone_page(
         encoding="utf-8",
     )
     assert page_overflow(browser_page, page, 390) <= 0
+
+
+def test_a_wide_tables_caption_wraps_on_a_phone_and_its_first_column_stays_in_view(
+    browser_page: Any, tmp_path: Path
+) -> None:
+    heads = "".join(f"<th>Series number {i} with a long name</th>" for i in range(8))
+    cells = "".join(f"<td>{i}.5</td>" for i in range(7))
+    caption = "Latest values, rank among all authorities and quartile, for every measure shown"
+    fragment = (
+        f"<table><caption>{caption}</caption><thead><tr>{heads}</tr></thead>"
+        f"<tbody><tr><th>Children in need</th>{cells}</tr></tbody></table>"
+    )
+    page = tmp_path / "wide.html"
+    page.write_text(
+        pages._page("Wide", "<h1>Wide</h1>" + pages.scrolling_tables(fragment), "<p>f</p>"),
+        encoding="utf-8",
+    )
+    browser_page.set_viewport_size({"width": 390, "height": 900})
+    browser_page.goto(page.resolve().as_uri())
+    shown = browser_page.evaluate(
+        """() => {
+        const caption = document.querySelector('.table-caption');
+        const region = document.querySelector('.table-scroll');
+        const first = () => document.querySelector('tbody th').getBoundingClientRect().left;
+        const before = first();
+        region.scrollLeft = 300;
+        return {captionRight: caption.getBoundingClientRect().right,
+                captionText: caption.textContent,
+                scrolls: region.scrollWidth > region.clientWidth,
+                scrolled: region.scrollLeft,
+                firstBefore: before, firstAfter: first(),
+                regionLeft: region.getBoundingClientRect().left,
+                shadow: getComputedStyle(region).backgroundImage};
+        }"""
+    )
+    assert shown["captionText"] == caption
+    assert shown["captionRight"] <= 390  # the caption wraps within the screen, whole
+    assert shown["scrolls"] and shown["scrolled"] == 300
+    # The first column stays where it was while the rest scrolls under it.
+    assert abs(shown["firstAfter"] - shown["firstBefore"]) <= 1
+    assert abs(shown["firstAfter"] - shown["regionLeft"]) <= 1  # at the region's left edge
+    assert "gradient" in shown["shadow"]  # the edge that hides columns is shaded
