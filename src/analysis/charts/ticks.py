@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.charts import layout
 from analysis.story import selection
 
 if TYPE_CHECKING:
@@ -89,8 +90,6 @@ def _approximate_note(ax: Axes, ordered: pd.DataFrame) -> None:
     # On a date axis the ticks are not the periods: name the approximate ones underneath.
     approximate = list(ordered.loc[ordered["date_quality"] == "approximate", "period"])
     if approximate:
-        from analysis.charts import layout
-
         fig = ax.get_figure(root=True)
         width_in = ax.get_window_extent().width / fig.dpi  # before layout: a little wider
         text = f"Date approximate: {'; '.join(approximate)}"
