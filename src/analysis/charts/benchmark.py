@@ -400,7 +400,7 @@ def latest_bar_chart(
             placed.append((ax, labels, england))
         for ax in axes[len(metrics) :]:
             ax.set_visible(False)
-        fig.draw_without_rendering()  # settle the layout: what follows is measured as drawn
+        fig.get_layout_engine().execute(fig)  # lay the panels out: what follows is measured there
         for ax, labels, england in placed:
             # The title sits over the bars, right of the names: it wraps to the bars' width.
             title_in = ax.get_window_extent().width / fig.dpi
