@@ -17,7 +17,7 @@ def test_the_trend_panels_and_their_titles_fit_inside_the_figure():
     for ax in shown:
         title = ax.title.get_window_extent(renderer)
         assert title.x0 >= 0 and title.x1 <= width, ax.get_title()
-    # One legend for the figure, in the comparators' order; none inside a panel.
+    # One legend for the figure, above the panels, in the comparators' order; none inside one.
     (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == [
         "Leeds",
@@ -60,3 +60,16 @@ def test_each_series_is_drawn_in_its_style_and_a_suppressed_year_breaks_the_line
     (legend,) = fig.legends
     england = legend.legend_handles[2]
     assert england.get_color() == PALETTE[4] and england.get_linestyle() == "--"
+
+
+def test_the_narrow_trend_chart_is_one_column_each_panel_with_its_years():
+    from analysis.charts import variants
+
+    fig = variants.narrow_of(charts.trend_chart(load_page("Leeds").table, "Leeds"))
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 9
+    fig.draw_without_rendering()
+    lefts = {round(ax.get_window_extent().x0) for ax in shown}
+    assert len(lefts) == 1  # one column of panels
+    for ax in shown:  # a phone shows one panel at a time: each says its years
+        assert any(t.get_text() for t in ax.get_xticklabels())

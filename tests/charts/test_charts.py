@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 
 import pandas as pd
@@ -22,7 +23,7 @@ from tidy_rows import (
 )
 
 from analysis import config
-from analysis.charts import data_tables, figures, kinds
+from analysis.charts import data_tables, figures, kinds, layout
 from analysis.metrics import tidy
 from analysis.present import formatting, selection
 from analysis.story import alt_text
@@ -160,13 +161,16 @@ def test_title_states_the_finding_wrapped_to_the_figure():
         " 2011 to 1,000 at the end of April 2012."
     )
     fig = kinds.change_chart(rows, title)
-    # One panel is 5.0 + 0.5 = 5.5 inches wide: int(5.5 * 72 / (13 * 0.62)) = 49 characters of
-    # 13-point text a line, so the 128-character title breaks at the last space within each 49.
-    assert fig.get_suptitle() == (
-        "In Peterborough, open children in need cases fell\n"
-        "by 486 (32.7%), from 1,486 in December 2011 to\n"
-        "1,000 at the end of April 2012."
-    )
+    # One panel makes a figure 5.0 + 0.5 = 5.5 inches wide; less 0.08-inch margins each side,
+    # a line of title is 5.34 inches. Each line is as many words as fit, measured as drawn.
+    lines = fig.get_suptitle().split("\n")
+    assert " ".join(lines) == title
+    assert len(lines) == 3
+    for k, line in enumerate(lines):
+        assert layout.text_width(fig, line, 13, "bold") <= 5.34
+        if k + 1 < len(lines):  # and the next line's first word would not have fitted
+            longer = f"{line} {lines[k + 1].split()[0]}"
+            assert layout.text_width(fig, longer, 13, "bold") > 5.34
 
 
 def test_approximate_dates_are_said_on_the_chart():
@@ -577,7 +581,19 @@ def test_show_displays_png_with_alt_then_the_table(monkeypatch):
     image, html = shown
     data, metadata = DisplayFormatter().format(image)
     assert data["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
-    assert metadata == {"image/png": {"alt": "Open cases fell from 1,486 to 1,000"}}
+    # The chart's title as text, and the size a page shows it at: the 5.5 by 4.x-inch figure
+    # drawn at 150 dpi is 825 px wide, shown 86 px an inch: 825 * 86 / 150 = 473 CSS px.
+    png_width, png_height = figures.png_pixels(base64.b64decode(data["image/png"]))
+    assert png_width == 825
+    assert metadata == {
+        "image/png": {
+            "alt": "Open cases fell from 1,486 to 1,000",
+            "title": "t",
+            "subtitle": "",
+            "width": 473,
+            "height": round(png_height * 86 / 150),
+        }
+    }
     assert html.data == TABLE_HTML
 
 
@@ -738,7 +754,7 @@ def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_
     )
     assert result is None  # a notebook cell ending with publish shows nothing more
     written = sorted(p.name for p in (tmp_path / "figures").iterdir())
-    assert written == ["02-open.csv", "02-open.png", "02-open.svg"]
+    assert written == ["02-open-narrow.png", "02-open.csv", "02-open.png", "02-open.svg"]
     csv = (tmp_path / "figures" / "02-open.csv").read_bytes()
     # Raw numbers for machines, each row with its own citation (the page shows "1,486").
     assert csv == (
@@ -750,6 +766,14 @@ def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_
         b'2012-04-30,exact,1000,count,,,,,"Cabinet report, para 4.7"\n'
     )
     assert figures.csv_bytes(table) == csv  # same bytes every time
+    image, _ = shown[0]
+    links = image.metadata
+    assert links["href"] == "figures/02-open.png"  # the chart opens full size
+    assert links["narrow"] == "figures/02-open-narrow.png"  # phones get the narrow variant
+    narrow = (tmp_path / "figures" / "02-open-narrow.png").read_bytes()
+    # NARROW_WIDTH 4.2 inches at 150 dpi: 630 px.
+    assert (links["narrow_width"], links["narrow_height"]) == figures.png_pixels(narrow)
+    assert links["narrow_width"] == 630
     html, meta = shown[1]
     assert '<a href="figures/02-open.csv">Download the data (CSV)</a>' in html.data
     assert meta == {"metadata": {"analysis": {"metrics": ["open_cin_cases"], "undated": False}}}

@@ -295,3 +295,117 @@ def test_a_wide_table_and_a_long_hash_do_not_widen_a_phone_page(
         encoding="utf-8",
     )
     assert page_overflow(browser_page, page, 390) <= 0
+
+
+def test_a_wide_tables_caption_wraps_on_a_phone_and_its_first_column_stays_in_view(
+    browser_page: Any, tmp_path: Path
+) -> None:
+    heads = "".join(f"<th>Series number {i} with a long name</th>" for i in range(8))
+    cells = "".join(f"<td>{i}.5</td>" for i in range(7))
+    caption = "Latest values, rank among all authorities and quartile, for every measure shown"
+    fragment = (
+        f"<table><caption>{caption}</caption><thead><tr>{heads}</tr></thead>"
+        f"<tbody><tr><th>Children in need</th>{cells}</tr></tbody></table>"
+    )
+    page = tmp_path / "wide.html"
+    page.write_text(
+        pages._page("Wide", "<h1>Wide</h1>" + pages.scrolling_tables(fragment), "<p>f</p>"),
+        encoding="utf-8",
+    )
+    browser_page.set_viewport_size({"width": 390, "height": 900})
+    browser_page.goto(page.resolve().as_uri())
+    shown = browser_page.evaluate(
+        """() => {
+        const caption = document.querySelector('.table-caption');
+        const region = document.querySelector('.table-scroll');
+        const first = () => document.querySelector('tbody th').getBoundingClientRect().left;
+        const before = first();
+        region.scrollLeft = 300;
+        return {captionRight: caption.getBoundingClientRect().right,
+                captionText: caption.textContent,
+                scrolls: region.scrollWidth > region.clientWidth,
+                scrolled: region.scrollLeft,
+                firstBefore: before, firstAfter: first(),
+                regionLeft: region.getBoundingClientRect().left,
+                shadow: getComputedStyle(region).backgroundImage};
+        }"""
+    )
+    assert shown["captionText"] == caption
+    assert shown["captionRight"] <= 390  # the caption wraps within the screen, whole
+    assert shown["scrolls"] and shown["scrolled"] == 300
+    # The first column stays where it was while the rest scrolls under it.
+    assert abs(shown["firstAfter"] - shown["firstBefore"]) <= 1
+    assert abs(shown["firstAfter"] - shown["regionLeft"]) <= 1  # at the region's left edge
+    assert "gradient" in shown["shadow"]  # the edge that hides columns is shaded
+
+
+def chart_page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A page with two published charts (one panel, two panels) and their saved files."""
+    from IPython.core.formatters import DisplayFormatter
+    from tidy_rows import shipped_like
+
+    from analysis import config
+    from analysis.charts import data_tables, figures, kinds
+    from analysis.present import selection
+
+    shown: list[Any] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    monkeypatch.setenv(config.REPORTS_ENV, str(folder))
+    rows = shipped_like()
+    cin = selection.select(rows, "open_cin_cases")
+    both = [selection.select(rows, "caseload_per_worker"), cin]
+    for name, panels in (("one", cin), ("two", both)):
+        fig = kinds.change_chart(panels, f"Chart {name}", subtitle="What it measures")
+        table = data_tables.table(panels)
+        figures.publish(fig, name, "figures", alt=f"Chart {name}.", table=table)
+    outputs = []
+    for obj, kw in shown:
+        data, meta = DisplayFormatter().format(obj)
+        meta = {**meta, **kw.get("metadata", {})}
+        outputs.append(new_output("display_data", data=data, metadata=meta))
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell("# Charts"), new_code_cell("charts", outputs=outputs)]
+    page = folder / "charts.html"
+    page.write_text(pages.notebook_to_html(nb, "Charts", "<p>f</p>"), "utf-8")
+    return page
+
+
+# The smallest text a chart draws: 8 points (style.SMALLEST_FONTSIZE), at 150 dpi 16.67 px of
+# the PNG. The page shows the PNG scaled by (shown width / PNG width): on a 390 px phone that
+# must leave at least 9 CSS px.
+SMALLEST_PNG_PX = 8 / 72 * 150
+
+
+def _charts_as_shown(page: Any, path: Path, width: int) -> list[dict[str, Any]]:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(path.resolve().as_uri())
+    page.wait_for_load_state("load")
+    return page.evaluate(
+        """() => [...document.querySelectorAll('figure.chart img')].map(i => ({
+            src: i.currentSrc, natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+            link: i.closest('a') && i.closest('a').getAttribute('href')}))"""
+    )
+
+
+def test_charts_on_a_phone_are_narrow_variants_with_text_of_9_css_px_or_more(
+    browser_page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = chart_page(tmp_path, monkeypatch)
+    charts = _charts_as_shown(browser_page, page, 390)
+    assert [c["src"].rsplit("/", 1)[-1] for c in charts] == ["one-narrow.png", "two-narrow.png"]
+    for chart in charts:
+        assert SMALLEST_PNG_PX * chart["shown"] / chart["natural"] >= 9, chart
+    assert [c["link"] for c in charts] == ["figures/one.png", "figures/two.png"]  # full size
+    assert page_overflow(browser_page, page, 390) <= 0
+
+
+def test_charts_on_a_desktop_are_shown_at_one_scale(
+    browser_page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = chart_page(tmp_path, monkeypatch)
+    one, two = _charts_as_shown(browser_page, page, 1200)
+    assert one["src"].startswith("data:image/png") and two["natural"] > one["natural"]
+    # 86 CSS px an inch of a 150 dpi figure: every chart scaled by 86 / 150 = 0.573, its
+    # smallest text 16.67 * 0.573 = 9.6 px, whatever its width.
+    for chart in (one, two):
+        assert abs(chart["shown"] / chart["natural"] - 86 / 150) < 0.002, chart

@@ -217,7 +217,14 @@ def test_scrolling_region_is_named_after_the_caption() -> None:
     fragment = "<table><caption>Numbers &amp; <b>more</b></caption><tr><td>1</td></tr></table>"
     wrapped = pages.scrolling_tables(fragment)
     assert 'aria-label="Numbers &amp; more"' in wrapped
-    assert wrapped.endswith("</table></div>")
+    # The caption above the scrolling region, so that it wraps within the screen; it names the
+    # table it was taken from.
+    assert wrapped == (
+        '<div class="table-wrap">'
+        '<p class="table-caption" id="table-caption-1">Numbers &amp; <b>more</b></p>'
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="Numbers &amp; more">'
+        '<table aria-labelledby="table-caption-1"><tr><td>1</td></tr></table></div></div>'
+    )
 
 
 def test_report_pages_link_back_to_the_index_and_the_index_does_not() -> None:
@@ -258,3 +265,74 @@ def test_scrolling_regions_have_distinct_names_when_captions_repeat() -> None:
         "The numbers behind the chart (2)",
         "The numbers behind the chart (3)",
     ]
+
+
+def test_a_chart_is_a_figure_with_its_title_as_text_a_narrow_variant_and_a_full_size_link():
+    from bs4 import BeautifulSoup
+
+    nb = sample_notebook()
+    nb.cells[3].outputs[0]["metadata"]["image/png"].update(
+        title="Open CIN cases fell by a third",
+        subtitle="Open children in need cases <at month end>",
+        width=473,
+        height=330,
+        href="figures/02-open.png",
+        narrow="figures/02-open-narrow.png",
+        narrow_width=630,
+        narrow_height=900,
+    )
+    soup = BeautifulSoup(pages.notebook_to_html(nb, "t", FOOTER), "html.parser")
+    (figure,) = soup.find_all("figure")
+    assert figure.figcaption.get_text(" ", strip=True) == (
+        "Open CIN cases fell by a third Open children in need cases <at month end>"
+    )
+    link = figure.find("a")
+    assert link["href"] == "figures/02-open.png"  # one tap opens it full size
+    source = link.picture.source  # phones get the one-column variant
+    assert source["media"] == "(max-width: 48rem)"
+    assert source["srcset"] == "figures/02-open-narrow.png"
+    assert (source["width"], source["height"]) == ("630", "900")
+    img = link.picture.img
+    assert (img["width"], img["height"], img["alt"]) == ("473", "330", ALT)
+
+
+def test_a_chart_link_that_is_not_a_relative_path_is_dropped():
+    from bs4 import BeautifulSoup
+
+    nb = sample_notebook()
+    nb.cells[3].outputs[0]["metadata"]["image/png"].update(
+        href="javascript:alert(1)", narrow="/etc/passwd"
+    )
+    soup = BeautifulSoup(pages.notebook_to_html(nb, "t", FOOTER), "html.parser")
+    (figure,) = soup.find_all("figure")
+    assert figure.find("a") is None and figure.find("source") is None
+    assert figure.find("img")["alt"] == ALT
+
+
+def test_html_outputs_keep_their_tables_and_lose_anything_that_runs():
+    nb = sample_notebook()
+    nb.cells[3].outputs[1]["data"]["text/html"] = (
+        '<details class="chart-numbers"><summary>Numbers</summary>'
+        '<table><caption>C</caption><tr><td onclick="alert(1)">1</td></tr></table></details>'
+        '<p class="download"><a href="figures/x.csv">CSV</a></p><script>alert(2)</script>'
+        '<a href="javascript:alert(3)">x</a>'
+    )
+    page = pages.notebook_to_html(nb, "t", FOOTER)
+    assert '<details class="chart-numbers"><summary>Numbers</summary>' in page
+    assert '<a href="figures/x.csv">CSV</a>' in page
+    assert "onclick" not in page and "<script" not in page and "javascript:" not in page
+
+
+def test_a_pack_page_links_the_figures_in_its_own_folder():
+    from bs4 import BeautifulSoup
+
+    nb = sample_notebook()
+    nb.cells[3].outputs[0]["metadata"]["image/png"].update(
+        href="figures/05-trends.png", narrow="figures/05-trends-narrow.png"
+    )
+    nb.cells[3].outputs[1]["data"]["text/html"] = '<p><a href="figures/05-trends.csv">CSV</a></p>'
+    page = pages.notebook_to_html(nb, "t", FOOTER, figures="figures/luton")
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("figure").a["href"] == "figures/luton/05-trends.png"
+    assert soup.find("source")["srcset"] == "figures/luton/05-trends-narrow.png"
+    assert soup.find("a", string="CSV")["href"] == "figures/luton/05-trends.csv"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings, layout
-from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
+from analysis.charts import csv_data, headings, layout, variants
+from analysis.charts.style import (
+    MAX_WIDTH,
+    NARROW_WIDTH,
+    PALETTE,
+    house_style,
+)
 from analysis.present.benchmark_rows import SYMBOL_MEANING, symbol_text, value_text
 from analysis.present.selection import AFTER, BEFORE
 
@@ -59,12 +63,17 @@ REPORT_LABEL = "Council report: open CIN cases (local management information)"
 CENSUS_LABEL = "DfE census: children in need at 31 March (national statistics)"
 
 
-def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
+def report_vs_census_chart(
+    rows: pd.DataFrame, title: str, subtitle: str = "", narrow: bool = False
+) -> Figure:
     """The report's two figures and the census series, on one time axis, never joined."""
     from matplotlib.dates import YearLocator
 
     with house_style():
-        fig = layout.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
+        width = NARROW_WIDTH if narrow else MAX_WIDTH
+        fig = headings.frame(
+            width, 3.6 if narrow else 3.4, title, subtitle, _source_note(rows["citation"])
+        )
         ax = fig.subplots()
         for series, colour, marker, label in (
             ("report", PALETTE[0], "s", REPORT_LABEL),
@@ -95,12 +104,14 @@ def report_vs_census_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -
         # Room on the left for the first label.
         ax.set_xlim(left=rows["date"].min() - pd.Timedelta(days=270))
         ax.set_ylabel("children / cases")
-        ax.xaxis.set_major_locator(YearLocator(2))
-        ax.legend(loc="lower left")
-        head = headings.draw(fig, title, subtitle)
-        _source_note(fig, list(rows["citation"]))
-        layout.fit_panels(fig, (0, 0.06, 1, 1 - head))
-    return fig
+        ax.xaxis.set_major_locator(YearLocator(4 if narrow else 2))
+        if narrow:  # under the panel: inside it, the legend would cover the lines
+            layout.legend_band(fig, fig.legend(*ax.get_legend_handles_labels()), "bottom")
+        else:
+            ax.legend(loc="lower left")
+    if narrow:
+        return fig
+    return variants.offer_narrow(fig, lambda: report_vs_census_chart(rows, "", "", narrow=True))
 
 
 def report_vs_census_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -156,19 +167,11 @@ def report_vs_census_alt(rows: pd.DataFrame, authority: str) -> str:
     return " ".join(parts)
 
 
-def _source_note(fig: Figure, citations: list[str]) -> None:
-    fig.text(
-        0.01,
-        0.005,
-        textwrap.fill(
-            f"Sources: {'; '.join(dict.fromkeys(citations))}. Different definitions and "
-            "collections: the council's and the DfE's figures are not one series.",
-            int(MAX_WIDTH * 72 / 5.2),
-        ),
-        ha="left",
-        va="bottom",
-        fontsize=SOURCE_FONTSIZE,
-        color=MUTED,
+def _source_note(citations: pd.Series) -> str:
+    cited = "; ".join(dict.fromkeys(map(str, citations)))
+    return (
+        f"Sources: {cited}. Different definitions and "
+        "collections: the council's and the DfE's figures are not one series."
     )
 
 
@@ -208,15 +211,22 @@ def caseload_rows(metrics: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
+def caseload_chart(
+    rows: pd.DataFrame, title: str, subtitle: str = "", narrow: bool = False
+) -> Figure:
     """Two panels on one scale: the report's before and after per team (undated), and the
     published caseload per FTE by year. Separate panels: the two are never joined."""
     report = rows[rows["series"] == "report"]
     published = rows[rows["series"] == "published"]
     top = max([*rows["value"].dropna(), 1]) * 1.15
     with house_style():
-        fig = layout.new_figure(MAX_WIDTH, 4.0 + headings.height_inches(title, subtitle, MAX_WIDTH))
-        left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
+        width = NARROW_WIDTH if narrow else MAX_WIDTH
+        body_in = 6.4 if narrow else 3.4
+        fig = headings.frame(width, body_in, title, subtitle, _source_note(rows["citation"]))
+        if narrow:
+            left, right = fig.subplots(2, 1, sharey=True)
+        else:
+            left, right = fig.subplots(1, 2, width_ratios=(1, 2.2), sharey=True)
         for i, (team, t) in enumerate(report.groupby("team", sort=True)):
             t = t.set_index("when").reindex([BEFORE, AFTER])
             left.plot([0, 1], t["value"], marker="s", color=PALETTE[i % 2 * 2], label=team)
@@ -248,14 +258,19 @@ def caseload_chart(rows: pd.DataFrame, title: str, subtitle: str = "") -> Figure
                     fontsize=9,
                 )
         right.set_title(
-            "DfE: average caseload per case-holding FTE, 30 September", loc="left", fontsize=10.5
+            "DfE: average caseload per case-holding FTE,\n30 September"
+            if narrow
+            else "DfE: average caseload per case-holding FTE, 30 September",
+            loc="left",
+            fontsize=10.5,
         )
         left.set_ylim(0, top)  # counts of cases start at zero
         left.set_ylabel("cases per worker / per FTE")
-        head = headings.draw(fig, title, subtitle)
-        _source_note(fig, list(rows["citation"]))
-        layout.fit_panels(fig, (0, 0.07, 1, 1 - head))
-    return fig
+        if narrow:
+            right.set_ylabel("cases per FTE")
+    if narrow:
+        return fig
+    return variants.offer_narrow(fig, lambda: caseload_chart(rows, "", "", narrow=True))
 
 
 def caseload_table(rows: pd.DataFrame) -> pd.DataFrame:

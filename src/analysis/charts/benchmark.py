@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import csv_data, headings, layout
-from analysis.charts.style import MAX_WIDTH, MUTED, PALETTE, SOURCE_FONTSIZE, house_style
+from analysis.charts import csv_data, headings, layout, variants
+from analysis.charts.style import (
+    MAX_WIDTH,
+    NARROW_WIDTH,
+    PALETTE,
+    house_style,
+)
 from analysis.metrics import catalogue
 from analysis.present.benchmark_rows import (
     BAR_METRICS,
@@ -26,9 +30,16 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.text import Text
 
-PANEL_HEIGHT = 2.75  # inches: a trend panel; three rows of them
-LEGEND_INCHES = 0.3  # the trend chart's legend, one row beneath the heading
+PANEL_HEIGHT = 2.45  # inches: a row of trend panels, its title included
+NARROW_PANEL_HEIGHT = 2.3
+PANEL_TITLE_SIZE = 10.5
+AXIS_ALLOWANCE = 0.7  # inches a trend panel's title leaves for the value axis on its left
+BAR_SLOT = 0.3  # inches a bar takes, with its gap, when every name fits one line
+# Inches: an area's name on the bar chart wraps beyond this ("Bournemouth, Christchurch" fits
+# the wide chart's line; a phone's narrow chart leaves its bars 2.3 inches).
+NAME_WIDTH, NARROW_NAME_WIDTH = 2.0, 1.5
 NEIGHBOUR_COLOUR = "#6b8fb3"  # a paler blue for the neighbours' bars: 3.3:1 on white
 SOURCE_LINE = (
     "Source: Department for Education, Explore Education Statistics (children in need, children "
@@ -57,60 +68,57 @@ def _palette(rows: pd.DataFrame) -> tuple[list[str], dict[str, str], dict[str, o
     return order, colours, dashes
 
 
-def _source(fig: Figure, extra: str = "") -> None:
-    text = textwrap.fill(f"{SOURCE_LINE} {extra}".strip(), int(fig.get_figwidth() * 72 / 5.2))
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
-
-
-def trend_chart(table: pd.DataFrame, title: str, subtitle: str = "") -> Figure:
+def trend_chart(
+    table: pd.DataFrame, title: str, subtitle: str = "", narrow: bool = False
+) -> Figure:
     """Small multiples, one per metric: the authority, its region, England and the neighbour
     median over the years. A symbol leaves a gap; every point is marked.
 
-    `title` states the finding (story.benchmark_titles), `subtitle` what is drawn."""
+    `title` states the finding (story.benchmark_titles), `subtitle` what is drawn; `narrow`
+    draws the panels in one column, for phones."""
     from matplotlib.lines import Line2D
 
     rows = trend_rows(table)
     order, colours, dashes = _palette(rows)
     metrics = [m for m in TREND_METRICS if m in set(rows["metric"])]
-    cols = 3
+    cols = 1 if narrow else 3
     n_rows = (len(metrics) + cols - 1) // cols
+    width = NARROW_WIDTH if narrow else MAX_WIDTH
+    source = f"{SOURCE_LINE} Years to 31 March; workforce at 30 September."
+    legend_in = (len(order) if narrow else 1) * 0.25 + 0.1
+    body_in = (NARROW_PANEL_HEIGHT if narrow else PANEL_HEIGHT) * n_rows + legend_in
     with house_style():
         # One figure, one layout pass: seaborn's relplot lays a FacetGrid out three times and
         # draws it twice more to place the legend, 2-3 s a page, 153 times in a pack.
-        heading = headings.height_inches(title, subtitle, MAX_WIDTH)
-        source = 0.5  # inches: the source line beneath
-        height = PANEL_HEIGHT * n_rows + heading + LEGEND_INCHES + source
-        fig = layout.new_figure(MAX_WIDTH, height)
+        fig = headings.frame(width, body_in, title, subtitle, source)
         axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
         by_metric = dict(tuple(rows.groupby("metric", sort=False)))
+        title_in = width / cols - AXIS_ALLOWANCE
         for ax, metric in zip(axes, metrics, strict=False):
             _trend_panel(ax, by_metric[metric], order, colours, dashes)
-            # A third of the figure's width holds about 30 characters of a bold title.
-            ax.set_title(textwrap.fill(_title(metric), 30), loc="left", fontsize=10.5)
+            ax.set_title(
+                layout.wrap(fig, _title(metric), title_in, PANEL_TITLE_SIZE, "bold"),
+                loc="left",
+                fontsize=PANEL_TITLE_SIZE,
+            )
             ax.set_ylim(bottom=0)  # rates and shares start at zero: no exaggerated changes
             ax.set_ylabel(catalogue.get(metric).unit)
             ax.xaxis.set_major_locator(_year_locator())
         for k, ax in enumerate(axes):
             if k >= len(metrics):
                 ax.set_visible(False)
+            elif narrow:  # on a phone the panel below is a screen away: every one its years
+                ax.tick_params(axis="x", labelbottom=True)
             elif k + cols < len(metrics):  # a panel below shows the years
                 ax.tick_params(axis="x", labelbottom=False)
-        # Every series in the legend, in order, whichever panels it has figures in.
+        # Every series in the legend, in order, whichever panels it has figures in; above the
+        # panels, in a band of its own.
         handles = [_trend_line(Line2D([], []), name, colours, dashes) for name in order]
-        labels = order
-        head = headings.draw(fig, title, subtitle)
-        fig.legend(
-            handles,
-            labels,
-            loc="upper left",
-            bbox_to_anchor=(0.01, 1 - head),
-            ncol=4,
-            title=None,
-            frameon=False,
-        )
-        _source(fig, "Years to 31 March; workforce at 30 September.")
-        layout.fit_panels(fig, (0, source / height, 1, 1 - head - LEGEND_INCHES / height))
-    return fig
+        legend = fig.legend(handles, order, ncol=1 if narrow else 4)
+        layout.legend_band(fig, legend, "top")
+    if narrow:
+        return fig
+    return variants.offer_narrow(fig, lambda: trend_chart(table, "", "", narrow=True))
 
 
 LINE_STYLE = {"marker": "o", "markersize": 5, "linewidth": 1.8}
@@ -201,11 +209,13 @@ def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
 NO_MEDIAN = "no median (fewer than 5 neighbours with a figure)"
 
 
-def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) -> None:
+def _bars(
+    ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None, names: list[str]
+) -> list[Text]:
+    """One panel of bars, `names` the areas' labels (wrapped); returns the value labels."""
     # matplotlib's barh, not seaborn's barplot: one bar an area, nothing to aggregate, and
     # barplot's categorical set-up cost 0.1 s a panel.
     unit = catalogue.get(metric).unit
-    names = list(rows["area_name"])
     is_authority = list(rows["area_type"] == "authority")
     colours = [PALETTE[1] if a else NEIGHBOUR_COLOUR for a in is_authority]
     positions = range(len(names))
@@ -218,6 +228,7 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
             1,
         ]
     )
+    labels = []
     for i, (_, r) in enumerate(rows.iterrows()):
         text = (
             value_text(r["value"], "", unit)
@@ -225,7 +236,7 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
             else f"{r['symbol']}: {SYMBOL_MEANING.get(r['symbol'], 'not given')}"
         )
         weight = "bold" if r["area_type"] == "authority" else "normal"
-        ax.text(
+        label = ax.text(
             (r["value"] if pd.notna(r["value"]) else 0) + top * 0.01,
             i,
             text,
@@ -233,15 +244,21 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
             ha="left",
             fontsize=9,
             fontweight=weight,
-            # A white box keeps the label readable where England's line crosses it.
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
             zorder=4,
         )
+        labels.append(label)
     for label, authority in zip(ax.get_yticklabels(), is_authority, strict=True):
         if authority:
             label.set_fontweight("bold")
     if england is not None and pd.notna(england["value"]):
-        ax.axvline(england["value"], color=PALETTE[4], linestyle=(0, (2, 2)), linewidth=1.4)
+        # From the bars' top to the axis: it stops short of its own label above the bars.
+        ax.plot(
+            [england["value"]] * 2,
+            [-0.6, len(names) - 0.5],
+            color=PALETTE[4],
+            linestyle=(0, (2, 2)),
+            linewidth=1.4,
+        )
         ax.text(
             england["value"],
             -0.75,
@@ -250,35 +267,93 @@ def _bars(ax: Axes, metric: str, rows: pd.DataFrame, england: pd.Series | None) 
             va="bottom",
             fontsize=9,
         )
-    ax.set_xlim(0, top * 1.22)
+    ax.set_xlim(0, top * 1.25)
     ax.set_ylim(len(names) - 0.5, -1.3)
     ax.set_xlabel(unit)
     ax.set_ylabel("")
-    year = int(rows["time_period"].iloc[0])
-    ax.set_title(textwrap.fill(f"{_title(metric)}, {year}", 34), loc="left", fontsize=10.5)
+    return labels
+
+
+def _clear_of_england(ax: Axes, labels: list[Text], england: pd.Series | None) -> None:
+    """Move any value label that England's line would cross to just beyond the line.
+
+    Run once the layout is settled: labels are measured where they are drawn.
+    """
+    if england is None or pd.isna(england["value"]):
+        return
+    pad = 3 * ax.get_figure(root=True).dpi / 72  # 3 points clear of the dashes
+    line_x = ax.transData.transform((england["value"], 0))[0]
+    for label in labels:
+        box = label.get_window_extent()
+        if box.x0 - pad < line_x < box.x1 + pad:
+            x = ax.transData.inverted().transform((line_x + pad, 0))[0]
+            label.set_x(x)
+    # A label moved right must still fit inside the panel.
+    right = max(label.get_window_extent().x1 for label in labels)
+    frame = ax.get_window_extent()
+    if right > frame.x1:
+        low, high = ax.get_xlim()
+        ax.set_xlim(low, high * (right - frame.x0) / frame.width * 1.02)
 
 
 def latest_bar_chart(
-    table: pd.DataFrame, title: str, subtitle: str = "", metrics=BAR_METRICS
+    table: pd.DataFrame, title: str, subtitle: str = "", metrics=BAR_METRICS, narrow=False
 ) -> Figure:
     """The latest year's value for the authority and each of its neighbours, sorted, the
-    authority highlighted and England marked, one panel per metric, under a heading."""
+    authority highlighted and England marked, one panel per metric, under a heading.
+
+    Long names wrap onto two or more lines, never cut; `narrow` draws one column, for phones.
+    """
+    wanted = metrics
     metrics = [m for m in metrics if not latest_rows(table, m)[0].empty]
-    cols = 2
+    cols = 1 if narrow else 2
     n_rows = (len(metrics) + cols - 1) // cols
+    width = NARROW_WIDTH if narrow else MAX_WIDTH
     with house_style():
-        heading = headings.height_inches(title, subtitle, MAX_WIDTH)
-        fig = layout.new_figure(MAX_WIDTH, 0.35 + heading + 3.3 * n_rows)
-        axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
-        for ax, metric in zip(axes, metrics, strict=False):
+        fig = layout.new_figure(width, 1)  # for measuring names; frame() makes the chart's own
+        size = float(mpl_rc("ytick.labelsize"))
+        name_in = NARROW_NAME_WIDTH if narrow else NAME_WIDTH
+        panels = []
+        for metric in metrics:
             rows, england = latest_rows(table, metric)
-            _bars(ax, metric, rows, england)
+            names = [layout.wrap(fig, str(n), name_in, size) for n in rows["area_name"]]
+            panels.append((metric, rows, england, names))
+        lines = max((n.count("\n") + 1 for p in panels for n in p[3]), default=1)
+        # A bar's slot grows with its name's lines, so that wrapped names never overlap.
+        slot = max(BAR_SLOT, lines * size * 1.15 / 72 + 0.06)
+        bars = max((len(p[3]) for p in panels), default=1) + 1  # England's label on top
+        panel_in = bars * slot + 0.9  # the panel's title and value axis
+        fig = headings.frame(width, panel_in * n_rows, title, subtitle, SOURCE_LINE)
+        axes = fig.subplots(n_rows, cols, squeeze=False).ravel()
+        placed = []
+        for ax, (metric, rows, england, names) in zip(axes, panels, strict=False):
+            labels = _bars(ax, metric, rows, england, names)
+            year = int(rows["time_period"].iloc[0])
+            ax.set_title(f"{_title(metric)}, {year}", loc="left", fontsize=PANEL_TITLE_SIZE)
+            placed.append((ax, labels, england))
         for ax in axes[len(metrics) :]:
             ax.set_visible(False)
-        head = headings.draw(fig, title, subtitle)
-        _source(fig)
-        layout.fit_panels(fig, (0, 0.05, 1, 1 - head))
-    return fig
+        fig.get_layout_engine().execute(fig)  # lay the panels out: what follows is measured there
+        for ax, labels, england in placed:
+            # The title sits over the bars, right of the names: it wraps to the bars' width.
+            title_in = ax.get_window_extent().width / fig.dpi
+            wrapped = layout.wrap(fig, ax.get_title(loc="left"), title_in, PANEL_TITLE_SIZE, "bold")
+            ax.set_title(wrapped, loc="left", fontsize=PANEL_TITLE_SIZE)
+            _clear_of_england(ax, labels, england)
+    if narrow:
+        return fig
+    return variants.offer_narrow(fig, lambda: latest_bar_chart(table, "", "", wanted, narrow=True))
+
+
+def mpl_rc(name: str) -> object:
+    """The rc setting in force (house_style's, inside its block), font sizes in points."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    value = mpl.rcParams[name]
+    if isinstance(value, str) and not value.replace(".", "").isdigit():
+        return FontProperties(size=value).get_size_in_points()
+    return value
 
 
 def latest_table(table: pd.DataFrame, metrics=BAR_METRICS) -> pd.DataFrame:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
     from matplotlib.path import Path
 
 NAME = "05_benchmark-among-all"
@@ -247,7 +248,7 @@ def _drawn(rows: pd.DataFrame) -> pd.DataFrame:
     return authorities[authorities["value"].notna()].reset_index(drop=True)
 
 
-def _legend(fig: Figure, name: str, top: float) -> None:
+def _legend(fig: Figure, name: str, top: float) -> Legend:
     from matplotlib.lines import Line2D
 
     handles, labels = [], []
@@ -281,14 +282,7 @@ def _legend(fig: Figure, name: str, top: float) -> None:
     )
     for text in legend.get_texts():
         text.set_parse_math(False)
-
-
-def _source(fig: Figure, text: str) -> float:
-    """The source line at the foot of the figure; the share of the height it takes."""
-    wrapped = textwrap.fill(text, int(WIDTH * 72 / (FONT * 0.55)))
-    fig.text(0.01, 0.005, wrapped, ha="left", va="bottom", fontsize=FONT, color=MUTED)
-    lines = wrapped.count("\n") + 1
-    return (lines * FONT * 1.2 / 72 + 0.08) / fig.get_figheight()
+    return legend
 
 
 def strip_chart(points: pd.DataFrame, name: str, title: str, subtitle: str = "") -> Figure:
@@ -299,11 +293,10 @@ def strip_chart(points: pd.DataFrame, name: str, title: str, subtitle: str = "")
         raise ValueError("no measure to draw: the points hold no rows")
     by_metric = {m: points[points["metric"] == m] for m in metrics}
     with house_style():
-        heading = headings.height_inches(title, subtitle, WIDTH)
-        source = textwrap.fill(SOURCE_LINE, int(WIDTH * 72 / (FONT * 0.55))).count("\n") + 1
-        source_in = source * FONT * 1.2 / 72 + 0.08
-        height = heading + LEGEND_HEIGHT + PANEL_HEIGHT * len(metrics) + source_in
-        fig = layout.new_figure(WIDTH, height)
+        # The heading and source line are the house frame's (headings.frame); the legend takes
+        # a band of its own above the panels.
+        body = LEGEND_HEIGHT + PANEL_HEIGHT * len(metrics)
+        fig = headings.frame(WIDTH, body, title, subtitle, SOURCE_LINE)
         axes = fig.subplots(len(metrics), 1, squeeze=False).ravel()
         # swarmplot draws the whole figure to place its dots: the panels not being drawn are
         # hidden meanwhile, so that each swarm is placed once here, not once per later panel.
@@ -315,13 +308,11 @@ def strip_chart(points: pd.DataFrame, name: str, title: str, subtitle: str = "")
             ax.set_visible(False)
         for ax in axes:
             ax.set_visible(True)
-        head = headings.draw(fig, title, subtitle)
-        _legend(fig, name, 1 - head)
-        foot = _source(fig, SOURCE_LINE)
-        top = 1 - head - LEGEND_HEIGHT / height
+        legend = _legend(fig, name, 1.0)
+        layout.legend_band(fig, legend, "top")
         # Laid out once, now, and kept: the labels are placed in the final panels, and saving
         # the PNG and SVG then draws the figure once each, without laying it out again.
-        fig.set_layout_engine("constrained", rect=(0, foot, 1, top - foot), h_pad=0.04)
+        fig.get_layout_engine().set(h_pad=0.04)
         fig.get_layout_engine().execute(fig)
         figures.keep_layout(fig)
         for ax, metric in zip(axes, metrics, strict=True):

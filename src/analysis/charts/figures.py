@@ -12,8 +12,8 @@ import pandas as pd
 
 from analysis import config
 from analysis.atomic import write_bytes
-from analysis.charts import csv_data
-from analysis.charts.style import DPI, house_style
+from analysis.charts import csv_data, headings, layout, variants
+from analysis.charts.style import DPI, PAGE_PX_PER_INCH, house_style
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -23,8 +23,12 @@ Tables = pd.DataFrame | Sequence[pd.DataFrame]
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG bytes: fixed dpi and size, no software or time stamp."""
-    _drop_idle_layout(fig)
+    """The figure as PNG bytes: fixed dpi and size, no software or time stamp.
+
+    The figure is laid out first and keeps that layout (layout.settle): positions rounded, so
+    that the same chart gives the same bytes in every run.
+    """
+    layout.settle(fig)
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
@@ -33,7 +37,7 @@ def png_bytes(fig: Figure) -> bytes:
 
 def svg_bytes(fig: Figure) -> bytes:
     """The figure as SVG bytes: fixed hash salt, no date or creator, glyphs as paths."""
-    _drop_idle_layout(fig)
+    layout.settle(fig)
     buf = io.BytesIO()
     with house_style():
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -90,9 +94,13 @@ def show(
     caption: str = NUMBERS_SUMMARY,
     csv_href: str | None = None,
     png: bytes | None = None,
+    links: dict[str, object] | None = None,
 ) -> None:
     """Display the figure as a PNG with alt text, then the numbers behind it, folded (numbers_html).
 
+    The image's metadata also holds the chart's title and subtitle as text, and the size a page
+    shows it at (PAGE_PX_PER_INCH CSS px an inch, the same for every chart); `links` adds the
+    saved full-size PNG ("href") and the narrow variant's file and size (see `publish`).
     The table's output carries the metrics it shows (`table.attrs["metrics"]`) in its metadata,
     so that the page can end with their definitions; `csv_href` links the table's CSV file.
     `png` is the figure already drawn by `png_bytes` (drawing it again costs as much).
@@ -102,13 +110,30 @@ def show(
     if not alt.strip():
         raise ValueError("a figure needs alt text that says what it shows")
     png = png_bytes(fig) if png is None else png
-    display(Image(data=png, format="png", metadata={"alt": alt}))
+    width, height = page_size(png)
+    metadata: dict[str, object] = {"alt": alt, "width": width, "height": height}
+    metadata |= {"title": headings.title_of(fig), "subtitle": headings.subtitle_of(fig)}
+    metadata |= links or {}
+    display(Image(data=png, format="png", metadata=metadata))
     tables = _tables(table)
     html = numbers_html(
         [_table_html(t, str(t.attrs.get("caption", caption))) for t in tables], csv_href
     )
     display(HTML(html), metadata={"analysis": _about(tables)})
     close(fig)
+
+
+def png_pixels(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height in pixels, read from its header (the IHDR chunk)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def page_size(png: bytes) -> tuple[int, int]:
+    """The size, in CSS px, a page shows a chart's PNG at: PAGE_PX_PER_INCH an inch of figure."""
+    width, height = png_pixels(png)
+    return round(width * PAGE_PX_PER_INCH / DPI), round(height * PAGE_PX_PER_INCH / DPI)
 
 
 def _tables(table: Tables) -> list[pd.DataFrame]:
@@ -166,20 +191,37 @@ def publish(
     table: Tables,
     caption: str = NUMBERS_SUMMARY,
 ) -> None:
-    """Save the figure (PNG, SVG) and its numbers (CSV) as NAME.*, then show both.
+    """Save the figure (PNG, SVG), its narrow variant and its numbers (CSV), then show them.
 
-    The page links the CSV under the table ("Download the data (CSV)") when it was written.
+    The page links the CSV under the table ("Download the data (CSV)") when it was written, and
+    the saved PNG from the chart, which opens it full size. A chart that offers a narrow
+    variant (variants.offer_narrow) is drawn again with its panels in one column, saved as
+    NAME-narrow.png, and shown instead at phone widths.
     Returns nothing, so that a notebook cell ending with it displays nothing more.
     """
     # Drawn once: the page shows the very bytes of the saved PNG (the index's thumbnail relies
     # on that), and drawing a chart is most of a page's build time.
     png = png_bytes(fig)
-    written = save(fig, name, figures_dir, table=table, png=png)
-    href = None
-    csv_path = next((p for p in written if p.suffix == ".csv"), None)
-    if csv_path is not None:
-        href = _href(csv_path)
-    show(fig, alt=alt, table=table, caption=caption, csv_href=href, png=png)
+    saving = config.figures_dir(figures_dir) is not None
+    narrow = variants.narrow_of(fig) if saving else None
+    narrow_png = png_bytes(narrow) if narrow is not None else None
+    if narrow is not None:
+        close(narrow)
+    written = save(fig, name, figures_dir, table=table, png=png, narrow_png=narrow_png)
+    by_name = {p.name: p for p in written}
+    links: dict[str, object] = {}
+    if f"{name}.png" in by_name:
+        links["href"] = _href(by_name[f"{name}.png"])
+    if narrow_png is not None and f"{name}{NARROW_SUFFIX}" in by_name:
+        width, height = png_pixels(narrow_png)
+        links |= {"narrow": _href(by_name[f"{name}{NARROW_SUFFIX}"])}
+        links |= {"narrow_width": width, "narrow_height": height}
+    csv_path = by_name.get(f"{name}.csv")
+    href = _href(csv_path) if csv_path is not None else None
+    show(fig, alt=alt, table=table, caption=caption, csv_href=href, png=png, links=links)
+
+
+NARROW_SUFFIX = "-narrow.png"
 
 
 def _href(path: Path) -> str:
@@ -191,23 +233,8 @@ def _href(path: Path) -> str:
 
 
 def keep_layout(fig: Figure) -> None:
-    """Keep a drawn figure's axes where its layout engine last put them: later draws skip it."""
-    import matplotlib as mpl
-
-    # No engine at all, not set_layout_engine("none"): that leaves a placeholder engine, and
-    # savefig draws a figure with any engine twice, once unseen to lay it out (0.2-0.4 s).
-    # None means no engine only while the rc settings ask for none.
-    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-        fig.set_layout_engine(None)
-
-
-def _drop_idle_layout(fig: Figure) -> None:
-    # tight_layout() leaves the placeholder engine behind: it lays nothing out, yet costs
-    # savefig that extra unseen draw.
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
-        keep_layout(fig)
+    """Keep a figure's layout as its engine makes it now: later draws skip it (layout.settle)."""
+    layout.settle(fig)
 
 
 def close(fig: Figure) -> None:
@@ -223,11 +250,13 @@ def save(
     figures_dir: str | os.PathLike[str] | None,
     table: Tables | None = None,
     png: bytes | None = None,
+    narrow_png: bytes | None = None,
 ) -> list[Path]:
-    """Write NAME.png, NAME.svg (and NAME.csv of `table`) under figures_dir; return the paths.
+    """Write NAME.png, NAME.svg (and NAME.csv of `table`, NAME-narrow.png of `narrow_png`)
+    under figures_dir; return the paths.
 
     "" or None saves nothing. `png` must be `png_bytes(fig)` of this figure as it is now: it is
-    written as given, not checked. Saving freezes the figure's layout (`keep_layout`), so a
+    written as given, not checked. Drawing freezes the figure's layout (layout.settle), so a
     later draw keeps the axes where this one put them.
     """
     folder = config.figures_dir(figures_dir)
@@ -235,13 +264,14 @@ def save(
         return []
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    # png_bytes settled the layout: the SVG keeps it rather than laying the figure out again
+    # (constrained layout takes 0.2-0.3 s a chart), and so matches the PNG.
     png = png_bytes(fig) if png is None else png
-    # The PNG's draw settled the layout: the SVG keeps it rather than laying the figure out
-    # again (constrained layout takes 0.2-0.3 s a chart), and so matches the PNG.
-    keep_layout(fig)
     files = [(".png", png), (".svg", svg_bytes(fig))]
     if table is not None:
         files.append((".csv", csv_bytes(table)))
+    if narrow_png is not None:
+        files.append((NARROW_SUFFIX, narrow_png))
     for suffix, data in files:
         path = folder / f"{name}{suffix}"
         write_bytes(path, data)

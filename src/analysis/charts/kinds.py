@@ -10,20 +10,19 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts import headings, ticks, value_labels
-from analysis.charts.layout import new_figure
+from analysis.charts import headings, layout, ticks, value_labels, variants
 from analysis.charts.style import (
-    HEIGHT,
+    BODY_HEIGHT,
     MAX_WIDTH,
     MUTED,
+    NARROW_PANEL_HEIGHT,
+    NARROW_WIDTH,
     PALETTE,
-    SOURCE_FONTSIZE,
     WIDTH_PER_PANEL,
     house_style,
 )
@@ -45,13 +44,19 @@ SPAN_LEGEND = "line: the period covered, if over a month"
 DAYS_PER_PANEL_WIDTH = 540  # a time panel widens by one panel width per 18 months, up to two
 
 
-def _figure(title: str, widths: Sequence[float], subtitle: str) -> tuple[Figure, list[Axes]]:
+def _figure(
+    title: str, widths: Sequence[float], subtitle: str, source: str, narrow: bool
+) -> tuple[Figure, list[Axes], list[float]]:
+    """The figure, its panels (a row; one column when `narrow`) and each panel's width, inches."""
+    n = len(widths)
+    if narrow:
+        fig = headings.frame(NARROW_WIDTH, NARROW_PANEL_HEIGHT * n, title, subtitle, source)
+        axes = list(fig.subplots(n, 1, squeeze=False)[:, 0])
+        return fig, axes, [NARROW_WIDTH] * n
     width = min(MAX_WIDTH, WIDTH_PER_PANEL * sum(widths) + 0.5)
-    height = HEIGHT + headings.subtitle_inches(subtitle, width)  # the plots keep their height
-    fig = new_figure(width, height, layout="constrained")
-    axes = fig.subplots(1, len(widths), width_ratios=list(widths), squeeze=False)[0]
-    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - headings.draw(fig, title, subtitle)))
-    return fig, list(axes)
+    fig = headings.frame(width, BODY_HEIGHT, title, subtitle, source)
+    axes = list(fig.subplots(1, n, width_ratios=list(widths), squeeze=False)[0])
+    return fig, axes, [width * w / sum(widths) for w in widths]
 
 
 def source_text(rows: pd.DataFrame, numbered: bool = False) -> str:
@@ -71,22 +76,15 @@ def source_text(rows: pd.DataFrame, numbered: bool = False) -> str:
     return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
 
 
-def _finish(fig: Figure, rows: pd.DataFrame, numbered: bool = False) -> Figure:
-    # The source line goes under everything; the layout keeps a strip of the right height free.
-    width_chars = int(fig.get_figwidth() * 72 / (SOURCE_FONTSIZE * 0.55))
-    text = textwrap.fill(source_text(rows, numbered), width_chars)
-    lines = text.count("\n") + 1
-    strip = (lines * SOURCE_FONTSIZE * 1.3 / 72 + 0.12) / fig.get_figheight()
-    fig.text(0.01, 0.02, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color=MUTED)
-    left, bottom, w, h = fig.get_layout_engine().get()["rect"]  # the heading's space kept
-    fig.get_layout_engine().set(rect=(left, strip, w, bottom + h - strip))
-    return fig
+# Room a panel's title leaves for the value axis's label and ticks on its left, in inches.
+AXIS_ALLOWANCE = 0.75
 
 
-def _panel_title(ax: Axes, title: str) -> None:
+def _panel_title(ax: Axes, title: str, panel_in: float) -> None:
     # Constrained layout does not shrink a long axes title: wrap it to the panel's width.
-    width_in = ax.get_position().width * ax.figure.get_figwidth()
-    ax.set_title(textwrap.fill(title, max(20, int(width_in * 72 / (11.5 * 0.62)))))
+    fig = ax.get_figure(root=True)
+    size = float(ax.title.get_fontsize())
+    ax.set_title(layout.wrap(fig, title, panel_in - AXIS_ALLOWANCE, size, "bold"))
 
 
 def line_segments(rows: pd.DataFrame) -> list[tuple[int, int, str]]:
@@ -131,7 +129,9 @@ def _draw_line(ax: Axes, rows: pd.DataFrame, style: dict[str, object], markersiz
         )
 
 
-def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = None) -> str:
+def _draw_change(
+    ax: Axes, rows: pd.DataFrame, title: str, panel_in: float, top: float | None = None
+) -> str:
     kind = chart_kind(rows)
     units = rows["unit"].unique()
     if len(units) != 1:
@@ -184,7 +184,7 @@ def _draw_change(ax: Axes, rows: pd.DataFrame, title: str, top: float | None = N
             ax.set_xlabel("Undated: the source gives no dates")
     ticks.y_axis(ax, unit, top if top is not None else float(rows["value"].max(skipna=True) or 0))
     value_labels.place_labels(ax, labels)
-    _panel_title(ax, title)
+    _panel_title(ax, title, panel_in)
     if rows.groupby(["metric", "scope"]).ngroups > 1:
         ax.legend(loc="best")
     return kind
@@ -196,28 +196,36 @@ def change_chart(
     panel_titles: Sequence[str] | None = None,
     share_y: bool = False,
     subtitle: str = "",
+    narrow: bool = False,
 ) -> Figure:
     """Before/after or trend of tidy rows: one panel per frame, one series per metric and scope.
 
     `title` states the finding, `subtitle` what is measured; panel titles default to the
     metric's catalogue label.
     `share_y` gives every panel the same scale (for panels of the same unit to be compared).
+    `narrow` draws the panels in one column, for phones (variants.narrow_of gives it).
     """
     frames = as_panels(panels)
     top = max(float(f["value"].max(skipna=True) or 0) for f in frames) if share_y else None
+    source = source_text(pd.concat(frames, ignore_index=True))
     with house_style():
-        fig, axes = _figure(title, [1.0] * len(frames), subtitle)
+        fig, axes, widths = _figure(title, [1.0] * len(frames), subtitle, source, narrow)
         lines = []
         for k, (ax, rows) in enumerate(zip(axes, frames, strict=True)):
             metrics = list(dict.fromkeys(rows["metric"]))
             default = formatting.labels(rows.iloc[:1])[0] if len(metrics) == 1 else ""
-            kind = _draw_change(ax, rows, panel_titles[k] if panel_titles else default, top)
+            panel_title = panel_titles[k] if panel_titles else default
+            kind = _draw_change(ax, rows, panel_title, widths[k], top)
             if kind == "line":
                 lines.append((ax, rows))
-        _finish(fig, pd.concat(frames, ignore_index=True))
         # Tick labels are checked by measuring them, so the layout must be settled first.
         ticks.fit_date_ticks(fig, lines)
+    if narrow:
         return fig
+    return variants.offer_narrow(
+        fig,
+        lambda: change_chart(frames, "", panel_titles, share_y, "", narrow=True),
+    )
 
 
 def _source_styles(frames: list[pd.DataFrame]) -> dict[tuple[str, str], dict[str, object]]:
@@ -250,7 +258,11 @@ def _spans(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 
 def _draw_timeliness(
-    ax: Axes, points: pd.DataFrame, title: str, styles: dict[tuple[str, str], dict[str, object]]
+    ax: Axes,
+    points: pd.DataFrame,
+    title: str,
+    styles: dict[tuple[str, str], dict[str, object]],
+    panel_in: float,
 ) -> list[value_labels.PointLabel]:
     """Draw one panel on a time axis; return the value labels, placed once the layout is set."""
     points = selection.order_periods(points)
@@ -296,7 +308,7 @@ def _draw_timeliness(
     ticks.y_axis(ax, "percent", 100)
     # Not "% within 10 working days": other sources' shares count "longer than 10 days".
     ax.set_ylabel("% on time")
-    _panel_title(ax, title or f"{metric.label.split(' within')[0]} on time")
+    _panel_title(ax, title or f"{metric.label.split(' within')[0]} on time", panel_in)
     return labels
 
 
@@ -320,6 +332,7 @@ def timeliness_chart(
     title: str,
     panel_titles: Sequence[str] | None = None,
     subtitle: str = "",
+    narrow: bool = False,
 ) -> Figure:
     """Share completed within the statutory timescale, 0-100%, main figures beside context ones.
 
@@ -334,20 +347,17 @@ def timeliness_chart(
     if undated:
         raise ValueError(f"timeliness points need dates; undated: {', '.join(map(str, undated))}")
     styles = _source_styles(frames)
+    numbers = selection.source_numbers(frames)
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows.sort_values("source", key=lambda s: s.map(numbers), kind="stable")
+    source = source_text(rows, numbered=True)
     with house_style():
-        fig, axes = _figure(title, [_time_width(f) for f in frames], subtitle)
+        widths = [_time_width(f) for f in frames]
+        fig, axes, panel_in = _figure(title, widths, subtitle, source, narrow)
         labels = [
-            _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles)
-            for k, (ax, points) in enumerate(zip(axes, frames, strict=True))
+            _draw_timeliness(ax, points, panel_titles[k] if panel_titles else "", styles, inches)
+            for k, (ax, points, inches) in enumerate(zip(axes, frames, panel_in, strict=True))
         ]
-        numbers = selection.source_numbers(frames)
-        rows = pd.concat(frames, ignore_index=True)
-        rows = rows.sort_values("source", key=lambda s: s.map(numbers), kind="stable")
-        _finish(fig, rows, numbered=True)
-        # Labels are placed by measuring them, so the layout must be settled first.
-        fig.draw_without_rendering()
-        for ax, panel_labels in zip(axes, labels, strict=True):
-            value_labels.place_point_labels(ax, panel_labels)
         handles: dict[str, object] = {}
         for ax in axes:
             for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
@@ -358,6 +368,17 @@ def timeliness_chart(
 
             order.append(SPAN_LEGEND)
             handles[SPAN_LEGEND] = Line2D([], [], color=MUTED, linewidth=SPAN_WIDTH)
-        # Inside the first panel: a figure legend outside the axes collides with the title.
-        axes[0].legend([handles[k] for k in order], order, loc="best")
+        shown = [handles[k] for k in order]
+        if narrow:  # beneath the panels: a narrow panel has no room to spare for it
+            layout.legend_band(fig, fig.legend(shown, order), "bottom")
+        # Labels are placed by measuring them, so the layout must be settled first.
+        fig.draw_without_rendering()
+        for ax, panel_labels in zip(axes, labels, strict=True):
+            value_labels.place_point_labels(ax, panel_labels)
+        if not narrow:  # inside the first panel, where it covers the fewest points
+            axes[0].legend(shown, order, loc="best")
+    if narrow:
         return fig
+    return variants.offer_narrow(
+        fig, lambda: timeliness_chart(frames, "", panel_titles, "", narrow=True)
+    )

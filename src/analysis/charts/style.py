@@ -14,8 +14,19 @@ PALETTE: tuple[str, ...] = tuple(get_af_colours("categorical", number_of_colours
 TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"  # 8:1 on white, still readable in the small source line
 DPI = 150
-WIDTH_PER_PANEL, MAX_WIDTH, HEIGHT = 5.0, 11.0, 4.8
+WIDTH_PER_PANEL, MAX_WIDTH = 5.0, 11.0
+BODY_HEIGHT = 3.8  # inches: a row of panels, between the heading and the source line
 SOURCE_FONTSIZE = 8.5
+# A chart's narrow variant, for phones: panels in one column, the figure NARROW_WIDTH inches
+# wide. Its smallest text (8 points) stays at least 9 CSS px where the page shows the image
+# 350 px wide (a 390 px screen less the page's margins): 8 / 72 * 350 / 4.2 = 9.26 px.
+NARROW_WIDTH = 4.2
+NARROW_PANEL_HEIGHT = 3.0
+SMALLEST_FONTSIZE = 8
+# How wide a page shows a chart on a desktop: this many CSS px for each inch of figure, the same
+# for every chart, so that text is one size across a page. The widest chart (MAX_WIDTH) then
+# fills the page's 59.5rem column: 11 * 86 = 946 px.
+PAGE_PX_PER_INCH = 86
 
 STYLE: dict[str, object] = {
     # DejaVu Sans ships with matplotlib, so every machine draws the same glyphs.

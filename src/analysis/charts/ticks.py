@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.charts import layout
 from analysis.present import selection
 
 if TYPE_CHECKING:
@@ -89,9 +90,11 @@ def _approximate_note(ax: Axes, ordered: pd.DataFrame) -> None:
     # On a date axis the ticks are not the periods: name the approximate ones underneath.
     approximate = list(ordered.loc[ordered["date_quality"] == "approximate", "period"])
     if approximate:
-        width_in = ax.get_position().width * ax.figure.get_figwidth()
+        fig = ax.get_figure(root=True)
+        width_in = ax.get_window_extent().width / fig.dpi  # before layout: a little wider
         text = f"Date approximate: {'; '.join(approximate)}"
-        ax.set_xlabel(textwrap.fill(text, max(20, int(width_in * 72 / (10.5 * 0.6)))))
+        size = float(ax.xaxis.label.get_fontsize())
+        ax.set_xlabel(layout.wrap(fig, text, width_in, size))
 
 
 def date_ticks(ax: Axes, rows: pd.DataFrame, maxticks: int | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 import threading
@@ -29,54 +30,6 @@ _DROPPED_MIMETYPES = (
     "application/vnd.jupyter.widget-state+json",
 )
 
-# Plain colours chosen for contrast on white (all at least 7:1 except the table rules, which
-# carry no text), so the pages pass WCAG 2.2 AA without relying on a theme.
-CSS = """
-:root { color-scheme: light; }
-body { margin: 0; background: #ffffff; color: #1b1b1b;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-  font-size: 1.0625rem; line-height: 1.5; }
-.page { max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 2rem;
-  overflow-wrap: break-word; }
-a { color: #1d4f91; text-decoration: underline; }
-a:visited { color: #4c2c92; }
-a:focus, a:hover { outline: 3px solid #ffbf47; outline-offset: 2px; background: #fff3cd; }
-h1, h2, h3, h4 { line-height: 1.25; }
-img, svg { max-width: 100%; height: auto; }
-nav.site { margin: 0 0 0.5rem; font-size: 0.9375rem; }
-.table-scroll { max-width: 100%; overflow-x: auto; margin: 0.5rem 0 1.25rem; }
-.table-scroll:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
-.table-scroll > table { margin: 0; }
-.download { margin: 0 0 1.25rem; }
-.about-measures dt { font-weight: 600; }
-.about-measures dd { margin: 0 0 0.5rem 1.25rem; }
-code { overflow-wrap: anywhere; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; color: #1b1b1b;
-  padding: 0.5rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1.25rem; font-variant-numeric: tabular-nums; }
-caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
-th, td { border: 1px solid #8a8a8a; padding: 0.25rem 0.6rem; text-align: left;
-  vertical-align: top; }
-th { background: #eeeeee; }
-td.num { text-align: right; }
-.output_png, .output_svg { margin: 1rem 0 0.5rem; }
-.finding { font-size: 1.125rem; }
-ul.reports { list-style: none; padding: 0; }
-ul.reports li { display: flex; gap: 1rem; align-items: flex-start; padding: 1rem 0;
-  border-top: 1px solid #8a8a8a; }
-ul.reports img { width: 12rem; flex: none; border: 1px solid #8a8a8a; }
-ul.reports li > div { min-width: 0; }
-@media (max-width: 40rem) {
-  ul.reports li { flex-direction: column; }
-  ul.reports img { width: 100%; max-width: 24rem; }
-}
-ul.reports h2 { margin: 0 0 0.25rem; font-size: 1.25rem; }
-ul.reports p { margin: 0; }
-footer { overflow-wrap: anywhere; border-top: 1px solid #8a8a8a; margin-top: 2rem;
-  padding-top: 0.75rem; font-size: 0.9375rem; color: #333333; }
-""".strip()
-
-
 # The pages need no script: forbid every one, so that a slip in escaping cannot run code in a
 # reader's browser. Styles are inline; images are the page's own files or embedded data.
 CSP = (
@@ -90,33 +43,41 @@ class AccessibilityError(ValueError):
 
 
 INDEX_HREF = "index.html"
-NAV_HTML = f'<nav class="site" aria-label="Reports"><a href="{INDEX_HREF}">All reports</a></nav>'
+
+
+@functools.cache
+def _templates() -> Any:
+    """The Jinja2 environment of the page shell and the index (autoescaped; made once)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def _page(title: str, body_html: str, footer_html: str, nav: bool = True) -> str:
     """The page shell every report shares: language, title, landmarks and the footer.
 
     Every page but the index starts with a link back to the index, in a nav landmark.
+    `body_html` and `footer_html` are HTML; the title is text.
     """
-    nav_html = f"{NAV_HTML}\n" if nav else ""
+    from markupsafe import Markup
+
     return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{LANG}">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        f"<title>{html.escape(title)}</title>\n"
-        f"<style>\n{CSS}\n</style>\n"
-        "</head>\n"
-        "<body>\n"
-        '<div class="page">\n'
-        f"{nav_html}"
-        f"<main>\n{body_html.strip()}\n</main>\n"
-        f"<footer>\n{footer_html.strip()}\n</footer>\n"
-        "</div>\n"
-        "</body>\n"
-        "</html>\n"
+        _templates()
+        .get_template("page.html.j2")
+        .render(
+            lang=LANG,
+            csp=CSP,
+            title=title,
+            nav=nav,
+            index_href=INDEX_HREF,
+            body=Markup(body_html.strip()),
+            footer=Markup(footer_html.strip()),
+        )
     )
 
 
@@ -228,7 +189,9 @@ def scrolling_tables(fragment: str) -> str:
 
     A wide table then never makes the page scroll sideways on a phone; the region can be
     scrolled from the keyboard (tabindex) and is named after the table's caption (axe's
-    scrollable-region-focusable rule), numbered when captions repeat.
+    scrollable-region-focusable rule), numbered when captions repeat. The caption goes above
+    the region, as a paragraph that names the table: inside a scrolling table it would be as
+    wide as the table, and cut at the screen's edge.
     """
     count = 0
     seen: dict[str, int] = {}
@@ -236,29 +199,74 @@ def scrolling_tables(fragment: str) -> str:
     def wrap(match: re.Match[str]) -> str:
         nonlocal count
         count += 1
-        caption = _CAPTION_RE.search(match.group(0))
+        table = match.group(0)
+        caption = _CAPTION_RE.search(table)
         name = _TAG_RE.sub("", caption.group(1)).strip() if caption else ""
         name = html.unescape(" ".join(name.split())) or f"Table {count}"
         # Regions are landmarks, and landmarks need distinct names (axe's landmark-unique).
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
             name = f"{name} ({seen[name]})"
-        return (
+        region = (
             f'<div class="table-scroll" tabindex="0" role="region" '
-            f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>'
+            f'aria-label="{html.escape(name, quote=True)}">'
+        )
+        if caption is None:
+            return f"{region}{table}</div>"
+        label = f"table-caption-{count}"  # numbered in page order: the same every build
+        table = table[: caption.start()] + table[caption.end() :]
+        table = re.sub(r"^<table\b", f'<table aria-labelledby="{label}"', table, count=1)
+        return (
+            f'<div class="table-wrap"><p class="table-caption" id="{label}">{caption.group(1)}</p>'
+            f"{region}{table}</div></div>"
         )
 
     return _TABLE_RE.sub(wrap, fragment)
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer_html: str) -> str:
-    """An executed notebook as one accessible HTML page without code, footer_html at the end."""
+_RELATIVE_LINK_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
+FIGURES = "figures"  # where a notebook run by the report saves its figures (report.folders)
+
+
+def _relinked(link: str, figures: str) -> str:
+    """A link to a saved figure, pointed at the folder the page's figures were moved to."""
+    if figures != FIGURES and link.startswith(f"{FIGURES}/"):
+        return f"{figures}/{link.removeprefix(f'{FIGURES}/')}"
+    return link
+
+
+def _chart_links(meta: dict[str, Any], figures: str) -> None:
+    """Point a chart's links (full size, narrow variant) at `figures`; drop any that is not a
+    plain relative path."""
+    for key in ("href", "narrow"):
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str) and _RELATIVE_LINK_RE.fullmatch(value) and ".." not in value:
+            meta[key] = _relinked(value, figures)
+        else:
+            del meta[key]
+
+
+def notebook_to_html(
+    nb: nbformat.NotebookNode, title: str, footer_html: str, figures: str = FIGURES
+) -> str:
+    """An executed notebook as one accessible HTML page without code, footer_html at the end.
+
+    HTML outputs are sanitised (nh3, ALLOWED_TAGS): what a notebook displays as HTML cannot
+    run in a reader's browser, whatever text reached it. `figures` is the folder, relative to
+    the page, that holds the figures the notebook saved in "figures" (a pack's page has its
+    own): links to them are pointed there, so that a pack's notebook stays the one run alone.
+    """
     prepared = prepare_notebook(nb)
     for cell in prepared.cells:
         for out in cell.get("outputs", []):
             data = out.get("data") or {}
             if "text/html" in data:
-                data["text/html"] = accessible_tables(_as_text(data["text/html"]))
+                clean = _sanitised(_as_text(data["text/html"]), figures)
+                data["text/html"] = accessible_tables(clean)
+            if "image/png" in data:
+                _chart_links((out.get("metadata") or {}).get("image/png") or {}, figures)
     body, _ = _page_exporter().from_notebook_node(prepared)
     if NO_ALT_DEFAULT in body:  # belt and braces: nbconvert adds this to any img without alt
         raise AccessibilityError(f"an image in {title!r} has no alt text")
@@ -271,16 +279,57 @@ def _as_text(value: str | Iterable[str]) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
-def _markdown_to_html(text: str, **options: Any) -> str:
+def _markdown_to_html(text: str) -> str:
     """Markdown as HTML with any raw HTML in it escaped and no javascript: links.
 
     Our markdown is written by us or escaped from data, and never needs raw HTML: refusing it
-    here means that text which slipped through unescaped is still shown, never run.
+    here means that text which slipped through unescaped is still shown, never run. mistune's
+    own options escape it and drop harmful link targets; nh3 then keeps only plain markup.
     """
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+    return _sanitised(_markdown()(text))
 
-    renderer = IPythonRenderer(escape=True, allow_harmful_protocols=False, **options)
-    return MarkdownWithMath(renderer=renderer).render(text)
+
+@functools.cache
+def _markdown() -> Any:
+    import mistune
+
+    # escape: raw HTML is shown as text; harmful protocols (javascript:) are mistune's default.
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+# What a page's HTML may hold: the markup our tables, charts and findings use, nothing that runs.
+ALLOWED_TAGS = {
+    *("a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div"),
+    *("dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre"),
+    *("section", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot"),
+    *("th", "thead", "tr", "ul"),
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id"},
+    "a": {"href", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+
+
+def _sanitised(fragment: str, figures: str = FIGURES) -> str:
+    """An HTML fragment with only ALLOWED_TAGS and ALLOWED_ATTRIBUTES, links http(s) or relative.
+
+    Links to saved figures are pointed at `figures` (see notebook_to_html).
+    """
+    import nh3
+
+    def relink(tag: str, attribute: str, value: str) -> str:
+        return _relinked(value, figures) if (tag, attribute) == ("a", "href") else value
+
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        attribute_filter=relink,
+    )
 
 
 _EXPORTERS = threading.local()
@@ -291,36 +340,25 @@ def _page_exporter() -> Any:
 
     One a thread, as a pack's pages are written from several threads at once.
     """
+    from nbconvert import HTMLExporter
+
     exporter = getattr(_EXPORTERS, "page", None)
     if exporter is None:
-        exporter = _EXPORTERS.page = _text_safe_exporter(
-            # Body only, from the package's template (classic cells + SVG alt); naming the base
-            # folder also stops nbconvert looking for templates in the current directory.
+        exporter = _EXPORTERS.page = HTMLExporter(
+            # Body only, from the package's template (classic cells, charts as figures, SVG
+            # alt); naming the base folder also stops nbconvert looking for templates in the
+            # current directory.
             extra_template_basedirs=[str(TEMPLATE_DIR.parent)],
             template_name=TEMPLATE_DIR.name,
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             exclude_anchor_links=True,  # "¶" links read out as noise by screen readers
+            # nbconvert's documented filters option: markdown cells and outputs are rendered
+            # by _markdown_to_html (raw HTML escaped, sanitised by nh3).
+            filters={"markdown2html": _markdown_to_html},
         )
     return exporter
-
-
-def _text_safe_exporter(**config: Any) -> Any:
-    """nbconvert's HTML exporter, rendering markdown cells and outputs as `_markdown_to_html`."""
-    from nbconvert import HTMLExporter
-
-    class TextSafeExporter(HTMLExporter):
-        # Registered as a plain jinja filter (the base class's takes the template context, which
-        # is only used for cell attachments: the project's notebooks have none).
-        def markdown2html(self, source: str) -> str:  # type: ignore[override]
-            return _markdown_to_html(
-                source,
-                exclude_anchor_links=self.exclude_anchor_links,
-                anchor_link_text=self.anchor_link_text,
-            )
-
-    return TextSafeExporter(**config)
 
 
 def _markdown_inline(text: str) -> str:
@@ -344,47 +382,39 @@ def index_to_html(
     An entry is {"title", "href", "thumbnail" (relative path or None), "finding" (markdown)} with
     an optional "thumbnail_alt" (default: "First chart of the report: <title>").
     """
-    items = []
-    for entry in entries:
-        title = str(entry["title"])
-        href = html.escape(str(entry["href"]), quote=True)
-        parts = ["<li>"]
-        thumbnail = entry.get("thumbnail")
-        if thumbnail:
-            alt = entry.get("thumbnail_alt") or f"First chart of the report: {title}"
-            parts.append(
-                f'<img src="{html.escape(str(thumbnail), quote=True)}" '
-                f'alt="{html.escape(str(alt), quote=True)}">'
-            )
-        parts.append("<div>")
-        parts.append(f'<h2><a href="{href}">{html.escape(title)}</a></h2>')
-        finding = entry.get("finding")
-        if finding:
-            parts.append(f'<p class="finding">{_markdown_inline(str(finding))}</p>')
-        parts.append("</div>")
-        parts.append("</li>")
-        items.append("\n".join(parts))
-    body = (
-        f"<h1>{html.escape(heading)}</h1>\n"
-        f"<p>{html.escape(intro, quote=False)}</p>\n"
-        '<ul class="reports">\n' + "\n".join(items) + "\n</ul>"
-    )
-    return _page(heading, body, footer_html, nav=False)
+    from markupsafe import Markup
+
+    shown = [
+        {
+            "title": str(entry["title"]),
+            "href": str(entry["href"]),
+            "thumbnail": entry.get("thumbnail"),
+            "alt": entry.get("thumbnail_alt") or f"First chart of the report: {entry['title']}",
+            "finding": Markup(_markdown_inline(str(entry["finding"])))
+            if entry.get("finding")
+            else "",
+        }
+        for entry in entries
+    ]
+    body = _templates().get_template("reports-index.html.j2")
+    html_body = body.render(heading=heading, intro=intro, entries=shown)
+    return _page(heading, html_body, footer_html, nav=False)
 
 
 def footer_html(data: Mapping[str, Any]) -> str:
     """A short HTML footer stating the same facts as the manifest, for every report page."""
     git = data["git"]
     commit = str(git["commit"])
-    if commit == provenance.UNKNOWN:
-        built = "Built outside a git checkout (commit unknown)"
-    else:
-        state = "with uncommitted changes" if git["dirty"] is True else "clean tree"
-        built = f"Built from commit <code>{html.escape(commit[:12])}</code> ({state})"
-    packages = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in data["packages"].items())
-    count = len(data["inputs"])
+    state = "with uncommitted changes" if git["dirty"] is True else "clean tree"
     return (
-        f"<p>{built}; {count} input files, digest <code>{html.escape(data['inputs_digest'])}</code>"
-        f' (SHA-256 of each in <a href="manifest.json">manifest.json</a>).</p>\n'
-        f"<p>Packages: {packages}.</p>"
+        _templates()
+        .get_template("footer.html.j2")
+        .render(
+            commit=None if commit == provenance.UNKNOWN else commit[:12],
+            state=state,
+            count=len(data["inputs"]),
+            digest=str(data["inputs_digest"]),
+            packages=[(str(k), str(v)) for k, v in data["packages"].items()],
+        )
+        .strip()
     )

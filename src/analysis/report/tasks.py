@@ -339,7 +339,9 @@ def _page_entry(staging: Path, task: Task, nb: Any, footer: str) -> dict[str, An
     """Write the task's HTML page; return its index entry."""
     title = execution.notebook_title(nb, task.notebook.stem)
     try:
-        page = pages.notebook_to_html(execution.without_injected_cell(nb), title, footer)
+        page = pages.notebook_to_html(
+            execution.without_injected_cell(nb), title, footer, figures=task.figures
+        )
     except ValueError as exc:  # e.g. a figure without alt text cannot be published
         where = config.relative_to_root(task.notebook)
         raise NotebookFailed(f"notebook {where}: cannot publish it as HTML: {exc}") from exc
