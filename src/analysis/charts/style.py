@@ -60,6 +60,9 @@ STYLE: dict[str, object] = {
     "svg.hashsalt": "analysis-charts",
     "svg.fonttype": "path",
     "path.simplify": True,
+    # Text from data (a team's name, an authority's) is text: "$" is a dollar sign, never the
+    # start of a formula (a name with "$\\x$" in it would otherwise fail to draw).
+    "text.parse_math": False,
 }
 
 
