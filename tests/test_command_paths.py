@@ -11,7 +11,7 @@ from tidy_rows import RAW_FIGURES
 
 from analysis import config, pipeline
 from analysis.cli import main
-from analysis.report import runner
+from analysis.report import runner, stages
 
 SMALL_EXTRACT = Path(__file__).parent / "fixtures" / "small_extract"
 
@@ -81,18 +81,20 @@ def test_check_outputs_scans_a_path_from_the_current_folder(elsewhere: Path) -> 
 
 
 def test_a_pipeline_stage_reads_its_paths_from_the_project_root(tmp_path, elsewhere) -> None:
-    # pipeline.yaml's `run` lines are written from the root: run from elsewhere, the stage still
-    # finds tests/fixtures/raw_figures in the project, not in the current folder.
+    # pipeline.yaml's paths are written from the root: run from elsewhere (an empty folder), the
+    # stage still finds data/raw in the project, not in the current folder.
     declared = tmp_path / "pipeline.yaml"
     out = tmp_path / "processed"
     declared.write_text(
         "stages:\n"
-        f"  - {{name: clean, run: clean --raw tests/fixtures/raw_figures --out {out},\n"
-        f"     needs: [data/raw], writes: {{{out}/metrics.csv: aggregate}}}}\n",
+        "  - name: clean\n"
+        "    run: clean\n"
+        "    needs: {raw: data/raw}\n"
+        f"    writes: {{{out}/metrics.csv: aggregate}}\n",
         encoding="utf-8",
     )
     (stage,) = pipeline.load(declared).stages
-    pipeline.run_stage(stage)
+    stages.run_stage(stage)
     assert (out / "metrics.csv").is_file()
 
 
