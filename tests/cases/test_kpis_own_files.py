@@ -181,6 +181,12 @@ def test_made_up_returns_are_shown_under_no_authoritys_name(tmp_path):
     assert page.synthetic and page.name == "the made-up authority"
     text = own_data.describe(page) + own_data.headline(page, "")
     assert "Hartlepool" not in text and "synthetic" in text
+    # Chart subtitles name the kind of made-up file, not the CSV layout's synthetic extract.
+    from analysis.story import case_titles
+
+    cin = page.shown[page.shown["metric"] == "open_cin_cases"]
+    subtitle = case_titles.subtitle(page, [cin], "at each month end")
+    assert "Data: synthetic CIN census returns (made-up records)" in subtitle
 
 
 def test_no_month_to_count_is_an_error_and_the_last_figures_stay(tmp_path, capsys):

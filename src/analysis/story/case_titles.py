@@ -136,5 +136,8 @@ def subtitle(page: CasePage, panels: Sequence[pd.DataFrame], counted: str) -> st
     months = sorted(set(_months(rows)))
     named = rows.sort_values("period_start")["period"]
     when = f"{named.iloc[0]} to {named.iloc[-1]}" if len(months) > 1 else str(named.iloc[0])
-    data = "synthetic extract (made-up records)" if page.synthetic else page.label
+    # An authority's own files (an Annex A workbook, census returns) name their kind in the
+    # page's label, synthetic or not; the CSV layout's synthetic extract is said in full here.
+    own = hasattr(page, "kind")
+    data = "synthetic extract (made-up records)" if page.synthetic and not own else page.label
     return f"{measures(panels)}, {counted}, {when}. Data: {data}."
