@@ -15,9 +15,10 @@ child's, from resource.getrusage(RUSAGE_CHILDREN)); in process through analysis.
 imports included; and its reader plus the KPI rules alone, imports done before the clock
 starts. The bare reads are timed in process with their (small) imports.
 
-The census return's header borrows a real LA code (BENCH_LA_CODE): `kpis` looks the authority
-up for its census-year rates and refuses a code no authority has. The records stay made up, in
-a temporary folder that is deleted; nothing from it is kept or shown under that name.
+The census return's header borrows a real LA code (BENCH_LA_CODE), so that `kpis` does all its
+work, the authority's census-year rates included (a code no authority has gets no rates). The
+records stay made up, in a temporary folder that is deleted; nothing from it is kept or shown
+under that name.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def _measure(body: str, setup: str = "", repeat: int = REPEAT) -> dict[str, floa
 
 
 READERS = {
-    "--cin-census": ("analysis.cases.cin_census", "the census reader (branch census)"),
-    "--annex-a": ("analysis.cases.annex_a", "the Annex A reader (branch annexa)"),
+    "--cin-census": ("analysis.cases.cin_census", "the census reader"),
+    "--annex-a": ("analysis.cases.annex_a", "the Annex A reader"),
 }
 
 
