@@ -68,3 +68,26 @@ def not_utf8(data: bytes, file: str) -> list[Problem]:
             value = f"byte 0x{byte:02X}{said} at byte {exc.start + 1} of the line"
             problems.append(Problem(file, number, None, value, _NOT_UTF8))
     return problems
+
+
+# Listing a million problems helps nobody: the first ones show the pattern, and quarantine
+# mode sets every bad record aside with its reason.
+MAX_LISTED = 100
+
+
+def capped(problems: list[Problem], quarantined: str) -> list[Problem]:
+    """The first MAX_LISTED problems and a line saying how many more there are.
+
+    `quarantined` says what --quarantine sets aside ("every bad row with its reason").
+    """
+    if len(problems) <= MAX_LISTED:
+        return problems
+    rest = len(problems) - MAX_LISTED
+    note = Problem(
+        problems[MAX_LISTED].file,
+        None,
+        None,
+        f"{rest} more problems not listed",
+        f"see the first ones above; --quarantine sets aside {quarantined}",
+    )
+    return [*problems[:MAX_LISTED], note]

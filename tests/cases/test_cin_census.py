@@ -537,7 +537,7 @@ def test_more_than_a_hundred_problems_are_cut_with_a_count_of_the_rest(tmp_path)
     assert lines[100].startswith("  many.xml:1409: column 'CINreferralDate'")
     assert lines[101] == (
         "  many.xml: value '20 more problems not listed': expected see the first ones above; "
-        "--quarantine writes every child set aside with its reasons"
+        "--quarantine sets aside every child that breaks a rule, with its reasons"
     )
 
 

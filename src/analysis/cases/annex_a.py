@@ -26,9 +26,8 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from analysis.cases.extract import MAX_LISTED
 from analysis.cases.records import COLUMNS, CaseRecords, SourceFile
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, capped
 
 KIND = "annex-a"
 REJECT_COLUMNS = ("file", "where", "child_id", "reason")
@@ -202,7 +201,7 @@ def read_annex_a(path: Path, quarantine: bool = False) -> CaseRecords:
             used += len(table)
     problems = fatal + ([] if quarantine else cells)
     if problems:
-        raise DataError(_capped(problems))
+        raise DataError(capped(problems, "every bad row with its reason"))
     source = SourceFile(
         name=name,
         sha256=digest,
@@ -527,21 +526,6 @@ def _rejects(
         for i, found in by_row.items()
     ]
     return pd.DataFrame(records, columns=list(REJECT_COLUMNS), dtype=object)
-
-
-def _capped(problems: list[Problem]) -> list[Problem]:
-    """The first MAX_LISTED problems and a line saying how many more there are."""
-    if len(problems) <= MAX_LISTED:
-        return problems
-    rest = len(problems) - MAX_LISTED
-    note = Problem(
-        problems[MAX_LISTED].file,
-        None,
-        None,
-        f"{rest} more problems not listed",
-        "see the first ones above; --quarantine sets aside every bad row with its reason",
-    )
-    return [*problems[:MAX_LISTED], note]
 
 
 def _fold(text: object) -> str:

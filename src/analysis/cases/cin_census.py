@@ -31,9 +31,8 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
-from analysis.cases.extract import MAX_LISTED
 from analysis.cases.records import COLUMNS, CaseRecords, SourceFile, frame
-from analysis.errors import DataError, Problem, UsageError
+from analysis.errors import DataError, Problem, UsageError, capped
 
 KIND = "cin-census"
 REJECT_COLUMNS = ("file", "line", "child_id", "reason")
@@ -88,7 +87,7 @@ def read_cin_census(paths: Sequence[Path], quarantine: bool = False) -> CaseReco
         problems.extend(sorted(found, key=lambda p: p.line or 0))  # a file's, in its order
     problems.extend(_across_returns(returns))
     if problems:
-        raise DataError(_capped(problems))
+        raise DataError(capped(problems, "every child that breaks a rule, with its reasons"))
     return _records(returns)
 
 
@@ -690,17 +689,3 @@ def _without_file(problem: Problem) -> str:
     if problem.line is None:
         return text.removeprefix(": ")
     return f"line {problem.line}" + text.removeprefix(f":{problem.line}")
-
-
-def _capped(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_LISTED:
-        return problems
-    rest = len(problems) - MAX_LISTED
-    note = Problem(
-        problems[MAX_LISTED].file,
-        None,
-        None,
-        f"{rest} more problems not listed",
-        "see the first ones above; --quarantine writes every child set aside with its reasons",
-    )
-    return [*problems[:MAX_LISTED], note]

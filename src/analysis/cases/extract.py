@@ -26,7 +26,7 @@ from analysis.cases.schema import (
     ExtractSchema,
     check,
 )
-from analysis.errors import DataError, Problem, not_utf8
+from analysis.errors import MAX_LISTED, DataError, Problem, capped, not_utf8
 
 __all__ = [  # the schemas are declared in analysis.cases.schema; these names read on from here
     "ASSESSMENTS",
@@ -41,10 +41,6 @@ __all__ = [  # the schemas are declared in analysis.cases.schema; these names re
     "read_file",
     "rejects_text",
 ]
-
-# Listing a million problems helps nobody: the first ones show the pattern, and quarantine
-# mode writes every bad row with its reason.
-MAX_LISTED = 100
 
 
 @dataclass
@@ -94,7 +90,7 @@ def read_extract(folder: Path, quarantine: bool = False) -> Extract:
         if table is None or not quarantine:
             problems.extend(found)
     if problems:
-        raise DataError(_capped(problems))
+        raise DataError(capped(problems, "every bad row with its reason"))
     return Extract(assessments=results[0], episodes=results[1])
 
 
@@ -252,20 +248,6 @@ def _rejects(
         reasons.setdefault(i, []).append(f"column '{col}': value '{raw[col].iat[i]}': {expected}")
     out["reason"] = ["; ".join(reasons[i]) for i in np.flatnonzero(bad)]
     return out.reset_index(drop=True)
-
-
-def _capped(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_LISTED:
-        return problems
-    rest = len(problems) - MAX_LISTED
-    note = Problem(
-        problems[MAX_LISTED].file,
-        None,
-        None,
-        f"{rest} more problems not listed",
-        "see the first ones above; --quarantine writes every bad row with its reason",
-    )
-    return [*problems[:MAX_LISTED], note]
 
 
 def rejects_text(table: ExtractFile) -> str:

@@ -91,13 +91,13 @@ def kpi_table(
     first = first if first is not None else data_first
     last = last if last is not None else data_last
     if first is None or last is None or last < first:
-        return _frame([])
+        return kpi_frame([])
     ends = month_ends(first, last)
     parts = [
         *_assessment_rows(a, ends, timescales, assessments),
         *_episode_rows(e, ends, episodes),
     ]
-    return _frame(parts)
+    return kpi_frame(parts)
 
 
 def in_force(timescales: Mapping[str, int] | None = None) -> dict[str, int]:
@@ -131,12 +131,12 @@ def _assessment_rows(
             pct = np.round(100.0 * timely / done, 1)
         src = (table.name, f"sha256:{table.sha256}")
         parts += [
-            _rows(f"{kind}_assessments_completed", ends, done, src, days=days),
-            _rows(f"{kind}_assessments_on_time", ends, timely, src, days=days),
-            _rows(
+            metric_rows(f"{kind}_assessments_completed", ends, done, src, days=days),
+            metric_rows(f"{kind}_assessments_on_time", ends, timely, src, days=days),
+            metric_rows(
                 f"{kind}_assessments_on_time_pct", ends, pct, src, den=done, num=timely, days=days
             ),
-            _rows(f"{kind}_assessments_overdue", ends, overdue, src, days=days),
+            metric_rows(f"{kind}_assessments_overdue", ends, overdue, src, days=days),
         ]
     return parts
 
@@ -144,24 +144,25 @@ def _assessment_rows(
 def _episode_rows(e: pd.DataFrame, ends: np.ndarray, table: ExtractFile) -> list[pd.DataFrame]:
     start, end = _dates(e, "start_date"), _dates(e, "end_date")
     src = (table.name, f"sha256:{table.sha256}")
-    parts = [_rows("open_cin_cases", ends, open_at_month_ends(start, end, ends), src)]
+    parts = [metric_rows("open_cin_cases", ends, open_at_month_ends(start, end, ends), src)]
     # The columns as they are (often categorical): factorizing them is then almost free.
     teams, open_by_team, workers = caseloads(e["team"], e["worker_id"], start, end, ends)
     for i, team in enumerate(teams):
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.round(open_by_team[i] / workers[i], 1)
         parts.append(
-            _rows("caseload_per_worker", ends, ratio, src, scope=team, num=open_by_team[i])
+            metric_rows("caseload_per_worker", ends, ratio, src, scope=team, num=open_by_team[i])
         )
     return parts
 
 
 def month_labels(ends: np.ndarray) -> list[str]:
+    """ "April 2024" for each month end."""
     months = ends.astype("datetime64[M]").astype(np.int64)
     return [f"{_calendar.month_name[m % 12 + 1]} {1970 + m // 12}" for m in months]
 
 
-def _rows(
+def metric_rows(
     metric: str,
     ends: np.ndarray,
     values: np.ndarray,
@@ -196,7 +197,9 @@ def _rows(
     return frame[np.isfinite(values)]
 
 
-def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def kpi_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Metrics' rows as one table (an empty one in the same columns when there are none)."""
+    parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=[*tidy.COLUMNS, "numerator", tidy.TIMESCALE])
     return pd.concat(parts, ignore_index=True)

@@ -47,6 +47,7 @@ from analysis.cases.counting import (
     open_at_month_ends,
     overdue_at_month_ends,
 )
+from analysis.cases.kpi_table import kpi_frame, metric_rows
 from analysis.cases.records import CaseRecords
 from analysis.metrics import catalogue, tidy
 
@@ -127,7 +128,7 @@ def monthly(
     first = data_first if first is None else first
     last = data_last if last is None else last
     if first is None or last is None or last < first:
-        return _frame([])
+        return kpi_frame([])
     ends = month_ends(first, last)
     days = catalogue.timescales()[SINGLE] if timescale is None else timescale
     cal = workdays.working_calendar_for(*(_dates(records.table(t), c) for t, c in _DATED), ends)
@@ -136,10 +137,10 @@ def monthly(
         *_referral_rows(records.referrals, ends, src),
         *_assessment_rows(records.assessments, ends, days, cal, src),
         *_episode_rows(records.episodes, ends, src),
-        _rows("children_on_cpp", ends, _children_open(records.cpp, ends), src),
+        metric_rows("children_on_cpp", ends, _children_open(records.cpp, ends), src),
         *_s47_rows(records.s47, ends, cal, src),
     ]
-    table = _frame(parts)
+    table = kpi_frame(parts)
     keep = covered(records, ends)
     if keep.all() or table.empty:
         return table
@@ -218,9 +219,9 @@ def _referral_rows(r: pd.DataFrame, ends: np.ndarray, src: tuple[str, str]) -> l
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.round(100.0 * repeat / received, 1)  # as kpi_table rounds its shares
     return [
-        _rows("referrals_received", ends, received, src),
-        _rows("rereferrals", ends, repeat, src),
-        _rows("rereferrals_pct", ends, pct, src, den=received, num=repeat),
+        metric_rows("referrals_received", ends, received, src),
+        metric_rows("rereferrals", ends, repeat, src),
+        metric_rows("rereferrals_pct", ends, pct, src, den=received, num=repeat),
     ]
 
 
@@ -235,17 +236,19 @@ def _assessment_rows(
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.round(100.0 * timely / done, 1)
     return [
-        _rows("single_assessments_completed", ends, done, src, days=days),
-        _rows("single_assessments_on_time", ends, timely, src, days=days),
-        _rows("single_assessments_on_time_pct", ends, pct, src, den=done, num=timely, days=days),
-        _rows("single_assessments_overdue", ends, overdue, src, days=days),
+        metric_rows("single_assessments_completed", ends, done, src, days=days),
+        metric_rows("single_assessments_on_time", ends, timely, src, days=days),
+        metric_rows(
+            "single_assessments_on_time_pct", ends, pct, src, den=done, num=timely, days=days
+        ),
+        metric_rows("single_assessments_overdue", ends, overdue, src, days=days),
     ]
 
 
 def _episode_rows(e: pd.DataFrame, ends: np.ndarray, src: tuple[str, str]) -> list[pd.DataFrame]:
     e = e[~e["nfa"].to_numpy(dtype=bool)]
     start, end = _dates(e, "start_date"), _dates(e, "end_date")
-    parts = [_rows("open_cin_cases", ends, open_at_month_ends(start, end, ends), src)]
+    parts = [metric_rows("open_cin_cases", ends, open_at_month_ends(start, end, ends), src)]
     named = (e["team"].to_numpy(dtype=object) != "") & (e["worker_id"].to_numpy(dtype=object) != "")
     if named.any():
         teams, open_by_team, workers = caseloads(
@@ -255,7 +258,9 @@ def _episode_rows(e: pd.DataFrame, ends: np.ndarray, src: tuple[str, str]) -> li
             with np.errstate(invalid="ignore", divide="ignore"):
                 ratio = np.round(open_by_team[i] / workers[i], 1)
             parts.append(
-                _rows("caseload_per_worker", ends, ratio, src, scope=team, num=open_by_team[i])
+                metric_rows(
+                    "caseload_per_worker", ends, ratio, src, scope=team, num=open_by_team[i]
+                )
             )
     return parts
 
@@ -299,10 +304,10 @@ def _s47_rows(
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.round(100.0 * timely / count, 1)
     return [
-        _rows("s47_enquiries_started", ends, started, src),
-        _rows("icpcs_held", ends, count, src),
-        _rows("icpcs_on_time", ends, timely, src),
-        _rows("icpcs_on_time_pct", ends, pct, src, den=count, num=timely),
+        metric_rows("s47_enquiries_started", ends, started, src),
+        metric_rows("icpcs_held", ends, count, src),
+        metric_rows("icpcs_on_time", ends, timely, src),
+        metric_rows("icpcs_on_time_pct", ends, pct, src, den=count, num=timely),
     ]
 
 
@@ -318,7 +323,7 @@ def census_years(
     """
     refs = sorted({f.reference_date for f in records.files if f.reference_date is not None})
     if not refs:
-        return _frame([])
+        return kpi_frame([])
     days = catalogue.timescales()[SINGLE] if timescale is None else timescale
     src = _citation(records)
     referred = _dates(records.referrals, "referral_date")
@@ -406,7 +411,7 @@ def census_years(
             ),
         ]
     frame = pd.DataFrame(rows)
-    return _frame([frame[np.isfinite(frame["value"].to_numpy(dtype=float))]])
+    return kpi_frame([frame[np.isfinite(frame["value"].to_numpy(dtype=float))]])
 
 
 def _day(d: date) -> str:
@@ -456,52 +461,6 @@ def _year_row(
     }
 
 
-def month_labels(ends: np.ndarray) -> list[str]:
-    """ "April 2024" for each month end."""
-    months = ends.astype("datetime64[M]").astype(np.int64)
-    return [f"{calendar.month_name[m % 12 + 1]} {1970 + m // 12}" for m in months]
-
-
-def _rows(
-    metric: str,
-    ends: np.ndarray,
-    values: np.ndarray,
-    source: tuple[str, str],
-    scope: str = "service",
-    den: np.ndarray | None = None,
-    num: np.ndarray | None = None,
-    days: int | None = None,
-) -> pd.DataFrame:
-    """One metric's monthly rows; months where the value is undefined (0 of 0) are left out."""
-    values = np.asarray(values, dtype=float)
-    frame = pd.DataFrame(
-        {
-            "metric": metric,
-            "scope": scope,
-            "period": month_labels(ends),
-            "period_start": pd.to_datetime(ends.astype("datetime64[M]").astype("datetime64[D]")),
-            "period_end": pd.to_datetime(ends),
-            "date_quality": "exact",
-            "value": values,
-            "unit": catalogue.get(metric).unit,
-            "qualifier": "",
-            "denominator": np.nan if den is None else np.asarray(den, dtype=float),
-            "source": source[0],
-            "source_ref": source[1],
-            "numerator": np.nan if num is None else np.asarray(num, dtype=float),
-            tidy.TIMESCALE: np.nan if days is None else float(days),
-        }
-    )
-    return frame[np.isfinite(values)]
-
-
 def empty() -> pd.DataFrame:
     """A KPI table with no rows, in the columns `monthly` and `census_years` give."""
-    return _frame([])
-
-
-def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return pd.DataFrame(columns=[*tidy.COLUMNS, "numerator", tidy.TIMESCALE])
-    return pd.concat(parts, ignore_index=True)
+    return kpi_frame([])

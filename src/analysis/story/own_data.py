@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cases import kpis
+from analysis.cases.kpi_table import month_labels
 from analysis.cases.records import CaseRecords
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
@@ -161,7 +162,7 @@ def _months(table: pd.DataFrame) -> tuple[str, str]:
     months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
     if months.size == 0:
         return "no month", "no month"
-    names = kpis.month_labels(np.array([months.min(), months.max()], dtype="datetime64[M]"))
+    names = month_labels(np.array([months.min(), months.max()], dtype="datetime64[M]"))
     return names[0], names[1]
 
 
