@@ -1,0 +1,237 @@
+"""Benchmark `analysis report` against a plain papermill loop and the drawing floor (make bench).
+
+The plain loop is what an analyst would write without this project: each notebook (or pack
+page) run by `papermill` in a fresh kernel with its default parameters, writing to a temporary
+folder, then `jupyter nbconvert --to html --no-input`, one after another, typed as commands
+with this environment's papermill and jupyter. Issue 17's speed table, measured in one run:
+
+1. default report, cold: `analysis report` in a fresh copy of the project (a fresh clone's
+   files: no reports/, no .report-cache/, nothing in data/processed, so every stage and
+   notebook runs), against the plain loop over the same five notebooks in another fresh copy,
+   after `analysis stage clean synth kpis benchmark` (the notebooks read what those stages
+   write, so their time counts for the loop too);
+2. the North East pack, cold: `analysis report --region "North East" --out TMP` in a fresh
+   copy, against the plain loop over the same 12 pages (05_benchmark.ipynb -p authority NAME);
+   those pages read only the DfE tables, so that loop runs no stage;
+3. every authority: `analysis report --authority all --out TMP` in a fresh copy, against the
+   floor: pages x one page's charts drawn alone / CPUs. One page's charts are timed in this
+   process as notebook 05's chart cells draw and publish them (every file figures.publish
+   writes), with no kernel, notebook or HTML. Minutes: --skip-all leaves it out;
+4. nothing changed: a second `analysis report` in the copy of 1, against B, the best of three
+   fresh interpreters importing pandas, matplotlib.pyplot, seaborn, papermill and nbconvert;
+5. `kpis` on 1M + 1M records against pandas' bare read of the two files: bench_kpis.py's
+   in-process ratio, run here unless --skip-kpis (make bench runs bench_kpis.py itself).
+
+Every build goes to temporary folders, never the project's reports/ or data/processed/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+# Beside this file: B, the project copy, the timed report run and the authorities drawn for the
+# floor are bench_report's (it also puts this checkout's src/ on sys.path).
+from bench_report import DRAWN_FOR, ROOT, project_copy, stack_import_seconds, timed_report
+
+BIN = Path(sys.executable).parent  # papermill, jupyter and analysis, as an analyst types them
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+PAGE_NOTEBOOK = "05_benchmark.ipynb"
+STAGES = ("clean", "synth", "kpis", "benchmark")
+REGION = "North East"
+DFE_DIR = "data/raw/dfe"  # the page notebook's default, from the project root
+KPIS_RATIO = re.compile(r"kpis / pandas read:\s+([0-9.]+)x in process")
+
+
+def _command(name: str) -> list[str]:
+    """The console command `name` of this environment, else the module of that name."""
+    script = BIN / name
+    return [str(script)] if script.exists() else [sys.executable, "-m", name]
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    """Run one command in the copy, with the copy's own package; stop with its error if it fails."""
+    env = {**os.environ, "PYTHONPATH": str(cwd / "src")}  # the kernels inherit it too
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{done.stderr[-3000:]}")
+
+
+def plain_loop(
+    copy: Path, runs: Sequence[tuple[str, list[str]]], out: Path, stages: Sequence[str] = ()
+) -> tuple[float, float]:
+    """Seconds of `analysis stage STAGES` (if any), then of papermill + nbconvert per run.
+
+    `runs` are (notebook file name, papermill arguments) pairs; each writes NAME-i.ipynb and
+    its HTML under `out`.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    if stages:
+        _run([*_command("analysis"), "stage", *stages], copy)
+    staged = time.perf_counter()
+    for i, (notebook, arguments) in enumerate(runs):
+        executed = out / f"{Path(notebook).stem}-{i}.ipynb"
+        _run([*_command("papermill"), f"notebooks/{notebook}", str(executed), *arguments], copy)
+        _run([*_command("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], copy)
+    return staged - started, time.perf_counter() - staged
+
+
+def page_charts_seconds(authorities: Sequence[str] = DRAWN_FOR) -> float:
+    """One pack page's charts, drawn and published as notebook 05's chart cells do, in seconds.
+
+    The best of two rounds, averaged over the authorities: the trend chart, the bar chart and
+    the strip chart of every authority, each saved as the page saves it (into a temporary
+    folder) and shown, with no kernel, no notebook and no HTML page around them. The pages'
+    data are read before the clock starts.
+    """
+    from analysis.charts import benchmark as charts
+    from analysis.charts import distribution, figures
+    from analysis.published import distribution as everyone
+    from analysis.published.page import load_page, with_every_area
+    from analysis.story import benchmark_alt, benchmark_titles, distribution_titles
+
+    pages = [load_page(a, dfe_dir=DFE_DIR) for a in authorities]
+    points = [everyone.latest(with_every_area(p, DFE_DIR), charts.BAR_METRICS) for p in pages]
+
+    def draw(page, points, folder: str) -> None:
+        name, table = page.authority.name, page.table
+        title = benchmark_titles.trend_title(table, name)
+        fig = charts.trend_chart(table, title, benchmark_titles.trend_subtitle(table, name))
+        alt = benchmark_alt.trend_alt_text(table, name)
+        numbers = charts.trend_table(table, name)
+        figures.publish(fig, "05_benchmark-trends", folder, alt=alt, table=numbers)
+        title = benchmark_titles.bar_title(table, name)
+        fig = charts.latest_bar_chart(table, title, benchmark_titles.bar_subtitle(table, name))
+        alt = benchmark_alt.bar_alt_text(table, name)
+        numbers = charts.latest_table(table)
+        figures.publish(fig, "05_benchmark-neighbours", folder, alt=alt, table=numbers)
+        distribution.publish(points, name, folder, **distribution_titles.words(points, name))
+
+    best = float("inf")
+    for _ in range(2):
+        # Outside a kernel, what a page would show is printed: kept off the output.
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-plain-charts-") as folder,
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
+            started = time.perf_counter()
+            for page, drawn in zip(pages, points, strict=True):
+                draw(page, drawn, folder)
+            best = min(best, (time.perf_counter() - started) / len(pages))
+    return best
+
+
+def kpis_ratio() -> str:
+    """bench_kpis.py's `kpis` / pandas read ratio (in process), run in its own interpreter."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_kpis.py")],
+        capture_output=True,
+        text=True,
+    )
+    found = KPIS_RATIO.search(done.stdout)
+    if found is None:
+        raise SystemExit(f"bench_kpis.py printed no ratio:\n{done.stdout}\n{done.stderr[-3000:]}")
+    return found.group(1)
+
+
+def region_names(region: str) -> list[str]:
+    """The authorities of a region's pack, as `analysis report --region` chooses them."""
+    from analysis.report.pack import pack_authorities
+
+    return [a.name for a in pack_authorities([], [region], DFE_DIR)]
+
+
+def pack_pages(out: Path) -> int:
+    """Pages a pack wrote: every HTML page in the reports folder but the index."""
+    return len(list(out.glob("*.html"))) - 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure each row of issue 17's speed table and print it beside its goal."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--skip-all", action="store_true", help="leave out --authority all (takes minutes)"
+    )
+    parser.add_argument(
+        "--skip-kpis", action="store_true", help="leave out bench_kpis.py (make bench runs it)"
+    )
+    args = parser.parse_args(argv)
+    cpus = os.cpu_count() or 1
+    print(f"machine: {cpus} CPUs, Python {sys.version.split()[0]}", flush=True)
+    b = stack_import_seconds()
+    print(f"B (import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert): {b:.2f} s")
+    print(f"{'what':<34} {'report':>8} {'against':>8} {'ratio':>6}   goal", flush=True)
+
+    def show(what: str, seconds: float, against: float, goal: float, unit: str) -> None:
+        ratio = seconds / against
+        ok = "met" if ratio <= goal else "NOT met"
+        line = f"  {what:<32} {seconds:7.1f}s {against:7.1f}s {ratio:5.2f}x   <= {goal} {unit}"
+        print(f"{line}  {ok}", flush=True)  # each as it is measured: some take minutes
+
+    def fresh_copy(tmp: Path, name: str) -> Path:
+        copy = tmp / name
+        project_copy(copy)
+        return copy
+
+    with tempfile.TemporaryDirectory(prefix="bench-plain-") as tmp_name:
+        tmp = Path(tmp_name)
+        default = fresh_copy(tmp, "default")
+        cold = timed_report(default)
+        again = timed_report(default)
+        staged, notebooks = plain_loop(
+            fresh_copy(tmp, "plain"), [(nb, []) for nb in NOTEBOOKS], tmp / "plain-out", STAGES
+        )
+        what = f"default report, cold ({len(NOTEBOOKS)} nb)"
+        show(what, cold, staged + notebooks, 0.5, "x plain loop")
+        print(
+            f"    plain loop: `analysis stage {' '.join(STAGES)}` {staged:.1f} s, then "
+            f"papermill + nbconvert {notebooks:.1f} s"
+        )
+
+        names = region_names(REGION)
+        out = tmp / "region-out"
+        region = timed_report(fresh_copy(tmp, "region"), "--region", REGION, "--out", str(out))
+        pages = pack_pages(out)
+        runs = [(PAGE_NOTEBOOK, ["-p", "authority", name]) for name in names]
+        _, loop = plain_loop(fresh_copy(tmp, "plain-region"), runs, tmp / "plain-region-out")
+        show(f"{REGION} pack, cold ({pages} pages)", region, loop, 0.35, "x plain loop")
+        if pages != len(names):
+            print(f"    note: the pack wrote {pages} pages, the loop ran {len(names)}")
+
+        charts = page_charts_seconds()
+        if args.skip_all:
+            print("  --authority all: skipped (--skip-all)")
+        else:
+            out = tmp / "all-out"
+            every = timed_report(fresh_copy(tmp, "all"), "--authority", "all", "--out", str(out))
+            pages = pack_pages(out)
+            floor = pages * charts / cpus
+            show(f"--authority all, cold ({pages} pages)", every, floor, 1.25, "x floor")
+        print(
+            f"    floor: one page's charts alone, published as notebook 05 publishes them, in "
+            f"process: {charts:.2f} s; x pages / {cpus} CPUs"
+        )
+        show("nothing changed (default report)", again, b, 0.5, "B")
+
+    if args.skip_kpis:
+        print("  kpis on 1M + 1M records: see bench_kpis.py's 'kpis / pandas read' (goal <= 1.0x)")
+    else:
+        ratio = kpis_ratio()
+        ok = "met" if float(ratio) <= 1.0 else "NOT met"
+        print(f"  {'kpis, 1M + 1M records':<32} {'':>17} {ratio:>5}x   <= 1.0 x pandas read  {ok}")
+        print("    (bench_kpis.py: the whole command in process / pandas read_csv of both files)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
