@@ -30,8 +30,9 @@ from analysis import config
 _PREPARE = """
 def _analysis_prepare(reports_dir, first):
     import os, sys, warnings
+    from analysis.report import kernel_memory
     if first:
-        sys._analysis_warning_filters = list(warnings.filters)
+        kernel_memory.warning_filters[:] = warnings.filters
     else:
         if "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close("all")
@@ -43,7 +44,7 @@ def _analysis_prepare(reports_dir, first):
                 sys.modules["pandas"].reset_option("all")
         get_ipython().reset(new_session=True)
         warnings.resetwarnings()  # also forgets which warnings were already shown
-        warnings.filters[:] = sys._analysis_warning_filters
+        warnings.filters[:] = kernel_memory.warning_filters
         warnings.onceregistry.clear()
     os.environ[{env!r}] = reports_dir
 _analysis_prepare({reports_dir!r}, {first!r})
