@@ -63,7 +63,7 @@ class CasePage:
         """The data as chart titles name them: synthetic, or the months a real extract covers."""
         if self.synthetic:
             return "synthetic extract"
-        first, last = _months(self.shown)
+        first, last = first_and_last_month(self.shown)
         return f"extract, {first}" if first == last else f"extract, {first} to {last}"
 
 
@@ -81,8 +81,7 @@ def load(
     chosen = {k: int(v) for k, v in (timescales or {}).items() if v is not None}
     extract = read_extract(resolve(extract_dir), quarantine=quarantine)
     threshold = threshold or disclosure.DEFAULT_THRESHOLD
-    table = disclosure.suppress(compute(extract, timescales=chosen), threshold)
-    monthly = with_numerators(table.drop(columns="numerator"), threshold)
+    monthly = published(compute(extract, timescales=chosen), threshold)
     synthetic = is_synthetic(extract_dir)
     shown = months_between(monthly) if synthetic else monthly
     files = tuple(
@@ -124,6 +123,15 @@ def read(kpis_dir: str | Path) -> CasePage:
     return CasePage(monthly, shown, files, synthetic, threshold)
 
 
+def published(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A computed KPI table as a page shows it: small counts suppressed, shares with parts."""
+    if table.empty:
+        return table.drop(columns="numerator", errors="ignore")
+    return with_numerators(
+        disclosure.suppress(table, threshold).drop(columns="numerator"), threshold
+    )
+
+
 def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """A suppressed table marked with its threshold, each share beside its published count.
 
@@ -147,7 +155,8 @@ def with_numerators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return out
 
 
-def _months(table: pd.DataFrame) -> tuple[str, str]:
+def first_and_last_month(table: pd.DataFrame) -> tuple[str, str]:
+    """The first and last months a KPI table covers, as "April 2024" ("no month" if none)."""
     months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
     if months.size == 0:
         return "no month", "no month"
@@ -164,7 +173,7 @@ def describe(page: CasePage) -> str:
             "published ones (Cabinet report, 10 July 2012). They show how the calculation works, "
             f"not what happened to any child. {limit}"
         )
-    first, last = _months(page.monthly)
+    first, last = first_and_last_month(page.monthly)
     files = []
     for f in page.files:
         aside = f", {f.rows_set_aside} set aside as bad rows" if f.rows_set_aside else ""

@@ -10,27 +10,26 @@ information. Our CSV layout is read as before (analysis.story.case_kpis).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.cases import kpis
-from analysis.cases.kpi_table import month_labels
 from analysis.cases.records import CaseRecords
 from analysis.cases.synthetic_files import is_synthetic
 from analysis.config import resolve
 from analysis.metrics import catalogue, tidy
+from analysis.present.benchmark_rows import value_text
 from analysis.present.formatting import fmt_value, suppressed_text, timescale
 from analysis.privacy import disclosure
 from analysis.published import areas, population
 from analysis.published.benchmark import benchmark
 from analysis.published.read import read_published
 from analysis.story import case_kpis
-from analysis.story.case_kpis import CasePage, with_numerators
+from analysis.story.benchmark import table_html
+from analysis.story.case_kpis import CasePage
 
 KINDS = {
     "annex-a": "an Ofsted Annex A workbook",
@@ -78,7 +77,7 @@ class OwnPage:
     @property
     def label(self) -> str:
         """The data as chart subtitles name them."""
-        first, last = _months(self.monthly)
+        first, last = case_kpis.first_and_last_month(self.monthly)
         span = first if first == last else f"{first} to {last}"
         if self.synthetic:
             return f"synthetic {SHORT[self.kind]} (made-up records), {span}"
@@ -144,33 +143,18 @@ def load(
         kind=records.kind,
         records=records,
         authority=found,
-        monthly=_suppressed(monthly, threshold),
-        yearly=_suppressed(yearly, threshold),
+        monthly=case_kpis.published(monthly, threshold),
+        yearly=case_kpis.published(yearly, threshold),
         benchmark=published,
         threshold=threshold,
     )
-
-
-def _suppressed(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    if table.empty:
-        return table.drop(columns="numerator", errors="ignore")
-    out = disclosure.suppress(table, threshold).drop(columns="numerator")
-    return with_numerators(out, threshold)
-
-
-def _months(table: pd.DataFrame) -> tuple[str, str]:
-    months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
-    if months.size == 0:
-        return "no month", "no month"
-    names = month_labels(np.array([months.min(), months.max()], dtype="datetime64[M]"))
-    return names[0], names[1]
 
 
 def describe(page: CasePage | OwnPage) -> str:
     """What the data are: the kind of input, its files and hashes, its months and authority."""
     if isinstance(page, CasePage):
         return case_kpis.describe(page)
-    first, last = _months(page.monthly)
+    first, last = case_kpis.first_and_last_month(page.monthly)
     files = []
     for f in page.records.files:
         aside = f", {len(f.rejects):,} set aside as breaking a rule" if len(f.rejects) else ""
@@ -284,9 +268,7 @@ def _published_cell(table: pd.DataFrame, metric: str, area: str, year: int, unit
         return ""
     row = rows.iloc[0]
     symbol = row["symbol"] if isinstance(row["symbol"], str) else ""
-    if pd.isna(row["value"]):
-        return symbol or "not published"
-    return fmt_value(row["value"], unit)
+    return value_text(row["value"], symbol, unit) or "not published"
 
 
 def comparison_html(frame: pd.DataFrame, page: OwnPage) -> str:
@@ -300,9 +282,7 @@ def comparison_html(frame: pd.DataFrame, page: OwnPage) -> str:
             f"Made-up census-year figures (synthetic returns carrying LA code "
             f"{page.authority.code}) beside the DfE's published figures for {page.authority.name}"
         )
-    body = frame.to_html(index=False, border=0, escape=True, classes="chart-data")
-    head, rest = body.split(">", 1)
-    return f"{head}>\n  <caption>{html.escape(caption)}</caption>{rest}"
+    return table_html(frame, caption)
 
 
 def _last(rows: pd.DataFrame, metric: str) -> pd.Series | None:
