@@ -97,12 +97,14 @@ def load(
 ) -> CasePage | OwnPage:
     """Page 04's data from exactly one input: KPIs a stage wrote, a workbook, returns or an extract.
 
-    `kpis_dir` is what `analysis kpis --publish` wrote (the kpis stage); `extract_dir` a folder in
-    our CSV layout, counted here. Paths are relative to the project root, as every notebook
-    parameter is.
+    `kpis_dir` is what `analysis kpis --publish` wrote (the kpis stage), the page's default: an
+    authority's own files, when given, take its place. `extract_dir` is a folder in our CSV
+    layout, counted here. Paths are relative to the project root, as every notebook parameter is.
     """
-    given = [bool(str(x or "")) for x in (annex_a, kpis_dir, extract_dir)]
-    given.insert(1, bool(list(cin_census or [])))
+    own = [bool(str(annex_a or "")), bool(list(cin_census or []))]
+    if any(own):
+        kpis_dir = ""  # the default the own files replace
+    given = [*own, bool(str(kpis_dir or "")), bool(str(extract_dir or ""))]
     if sum(given) != 1:
         raise ValueError(
             "give exactly one input: annex_a (a workbook), cin_census (a list of returns), "
