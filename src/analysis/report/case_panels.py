@@ -144,4 +144,4 @@ def show_comparison(page: CasePage | OwnPage) -> None:
         return
     display(Markdown("## Census years beside the DfE's published figures"))
     display(HTML(own_data.comparison_html(frame, page)))
-    display(markdown(own_data.NOT_PUBLISHED))
+    display(markdown(own_data.MADE_UP if page.synthetic else own_data.NOT_PUBLISHED))

@@ -41,6 +41,11 @@ NOT_PUBLISHED = (
     "information, not official statistics. The DfE's published figures may differ, as the DfE "
     "cleans and checks returns before publishing."
 )
+MADE_UP = (
+    "The census-year figures in the first column are made up (synthetic returns written by the "
+    "synth command); the DfE's published figures beside them are real, shown to illustrate the "
+    "comparison."
+)
 # Census-year measures set beside the DfE's, in the order the benchmark page shows them.
 COMPARED = ("cin_rate_per_10k", "referral_rate_per_10k", "rereferral_pct", "cpp_rate_per_10k")
 EARLIER_YEARS = 3  # published years shown before the authority's own first census year
