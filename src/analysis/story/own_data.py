@@ -42,8 +42,8 @@ NOT_PUBLISHED = (
     "cleans and checks returns before publishing."
 )
 MADE_UP = (
-    "The census-year figures in the first column are made up (synthetic returns written by the "
-    "synth command); the DfE's published figures beside them are real, shown to illustrate the "
+    "The figures counted from these returns (Own records) are made up: synthetic returns from the "
+    "synth command. The DfE's published figures beside them are real, shown to illustrate the "
     "comparison."
 )
 # Census-year measures set beside the DfE's, in the order the benchmark page shows them.
