@@ -169,6 +169,8 @@ def test_page_04_sets_census_years_beside_the_published_figures():
     earlier = frame[(frame["Year to 31 March"] == "2021")]
     assert set(earlier["Own records (unpublished)"]) == {""}
     assert "unpublished management information" in own_data.describe(page)
+    sources = own_data.comparison_sources(page)
+    assert "valid_2024.xml (SHA-256 " in sources and "DfE, Children in need, table B1" in sources
     assert "SHA-256 " in own_data.describe(page)
 
 

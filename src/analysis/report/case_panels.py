@@ -144,4 +144,5 @@ def show_comparison(page: CasePage | OwnPage) -> None:
         return
     display(Markdown("## Census years beside the DfE's published figures"))
     display(HTML(own_data.comparison_html(frame, page)))
+    display(markdown(own_data.comparison_sources(page)))
     display(markdown(own_data.MADE_UP if page.synthetic else own_data.NOT_PUBLISHED))

@@ -278,6 +278,20 @@ def _published_cell(table: pd.DataFrame, metric: str, area: str, year: int, unit
     return value_text(row["value"], symbol, unit) or "not published"
 
 
+def comparison_sources(page: OwnPage) -> str:
+    """Where the comparison's figures come from: the returns by name, and the DfE's tables."""
+    own = "; ".join(f"{f.name} (SHA-256 {f.sha256[:12]}…)" for f in page.records.files)
+    published = page.benchmark if page.benchmark is not None else pd.DataFrame()
+    if not published.empty:
+        rows = published[published["metric"].isin(COMPARED)]
+        named = {part for source in rows["source"] for part in str(source).split("; ")}
+        tables = "; ".join(sorted(named))
+        text = f"Sources: own records, {own}; published, {tables}."
+    else:
+        text = f"Sources: own records, {own}."
+    return text
+
+
 def comparison_html(frame: pd.DataFrame, page: OwnPage) -> str:
     """The comparison as an accessible HTML table (cells escaped) with a caption saying what."""
     caption = (
