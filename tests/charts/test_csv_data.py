@@ -53,6 +53,8 @@ def test_shares_worked_out_from_late_counts_give_both_counts():
     april = next(r for r in rows if r["period"] == "April 2012")
     # 1 of 220 late: 219 on time; 219 / 220 = 99.545…% -> 99.5.
     assert (april["value"], april["numerator"], april["denominator"]) == ("99.5", "219", "220")
+    # ... and keeps the figure as the FOI states it: 1 late, of 220.
+    assert (april["counted_as"], april["stated_value"]) == ("initial_assessments_late", "1")
     assert (april["source_number"], april["role"]) == ("2", "context")
     assert april["source"] == f"{FOI}, https://example.org/foi"
 

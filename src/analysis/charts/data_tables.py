@@ -172,8 +172,9 @@ def _q(qualifier: object) -> str:
 def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
     """The numbers behind the timeliness chart: shares on time, each marked with its source.
 
-    A share derived from "N of M late" shows how many of how many were on time; figures from
-    another source than the report's carry that source's number, as the chart's legend does.
+    A share derived from "N of M late" shows how many of how many were on time, and its CSV row
+    keeps the late count as stated (`counted_as`, `stated_value`); figures from another source
+    than the report's carry that source's number, as the chart's legend does.
     """
     rows = pd.concat(points, ignore_index=True)
     numbers = source_numbers(points)
@@ -190,6 +191,8 @@ def timeliness_table(points: list[pd.DataFrame]) -> pd.DataFrame:
                 "metric": r["metric"],
                 "measure": on_time_name(r["metric"]),
                 "counted_as": r["measured_as"],
+                # The source's own figure of `counted_as` ("59" of "59 of 99 late"), unrounded.
+                "stated_value": r["stated_value"],
                 "period": r["period"],
                 "period_start": r["period_start"],
                 "period_end": r["period_end"],

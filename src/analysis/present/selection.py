@@ -134,6 +134,7 @@ TIMELINESS_COLUMNS = (
     "period_end",
     "date_quality",
     "value",
+    "stated_value",
     "unit",
     "denominator",
     tidy.SHOWN_NUMERATOR,
@@ -159,6 +160,7 @@ def timeliness_points(
     parts = []
     own = df[df["metric"] == pct_metric].copy()
     own["measured_as"] = pct_metric
+    own["stated_value"] = own["value"]
     own["note"] = ""
     if tidy.SHOWN_NUMERATOR not in own.columns:
         own[tidy.SHOWN_NUMERATOR] = float("nan")
@@ -171,6 +173,7 @@ def timeliness_points(
             f"{fmt_number(v)} of {fmt_number(d)} late, as stated; {fmt_number(d - v)} on time"
             for v, d in zip(late["value"], late["denominator"], strict=True)
         ]
+        late["stated_value"] = late["value"]  # the late count, kept for the CSV
         late[tidy.SHOWN_NUMERATOR] = late["denominator"] - late["value"]
         late["value"] = [
             on_time_pct(v, d) for v, d in zip(late["value"], late["denominator"], strict=True)
