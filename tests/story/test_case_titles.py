@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from tidy_rows import frame, monthly, row
 
+from analysis.story import case_kpis
 from analysis.story.case_kpis import CasePage
 from analysis.story.case_titles import (
     backlog_title,
@@ -83,3 +84,41 @@ def test_a_suppressed_compared_month_gives_the_nearest_month_inside_the_span():
     )  # fmt: skip
     page = CasePage(rows, rows, files=(), synthetic=True, threshold=5)
     assert backlog_title(page) == "Core assessments overdue fell, December 2011 to March 2012"
+
+
+def test_a_backlog_that_left_and_came_back_is_not_said_to_have_stayed():
+    # 0 in January and March, 4 in February: the ends match but the backlog moved.
+    page = _page(monthly("initial_assessments_overdue", [0, 4, 0]))
+    assert (
+        backlog_title(page)
+        == "Initial assessments overdue returned to 0, January 2013 to March 2013"
+    )
+    # Both back where they began (0 -> 3 -> 0, 7 -> 9 -> 7): neither "stayed level".
+    page = _page(
+        monthly("initial_assessments_overdue", [0, 3, 0]),
+        monthly("core_assessments_overdue", [7, 9, 7]),
+    )
+    # (with the span, 75 characters: over MAX_TITLE, so the shorter form)
+    assert backlog_title(page) == "Both assessment backlogs ended where they began"
+
+
+def test_a_withheld_month_between_equal_ends_counts_as_a_move():
+    # 0, then 1 to 5 (withheld), then 0: a withheld count is never 0.
+    page = _page(_suppressed(monthly("initial_assessments_overdue", [0, 2, 0]), 1))
+    assert backlog_title(page).startswith("Initial assessments overdue returned to 0")
+    # Truly level throughout: "stayed".
+    page = _page(monthly("initial_assessments_overdue", [0, 0, 0]))
+    assert backlog_title(page) == (
+        "The initial assessment backlog stayed at 0, January 2013 to March 2013"
+    )
+
+
+def test_the_headline_says_back_at_when_the_months_between_differ():
+    page = _page(
+        monthly("open_cin_cases", [20, 25, 20]),
+        monthly("initial_assessments_overdue", [6, 6, 6]),
+    )
+    assert case_kpis.headline(page.monthly, "Anytown", synthetic=False) == (
+        "In this extract, open children in need cases were back at 20 at the end of March 2013, "
+        "as at the end of January 2013, and initial assessments out of timescale stayed at 6."
+    )

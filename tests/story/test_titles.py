@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tidy_rows import shipped_like
+from tidy_rows import monthly, shipped_like
 
 from analysis.present import selection
 from analysis.story import titles
@@ -75,3 +75,11 @@ def test_subtitles_say_what_is_measured_in_what_units_and_when():
         "Share of assessments completed within the statutory timescale (%): 10 working days "
         "for initial and 35 working days for core."
     )
+
+
+def test_cases_that_rose_and_fell_back_returned_rather_than_stayed():
+    df = monthly("open_cin_cases", [900, 950, 900])
+    # 900, 950, 900: equal ends, a different figure between.
+    assert titles.cin_title(df) == "Open CIN cases returned to 900"
+    df.loc[1, "value"] = 900
+    assert titles.cin_title(df) == "Open CIN cases stayed at 900"

@@ -81,6 +81,8 @@ class Change:
     before_period: str
     after_period: str
     undated: bool
+    # Equal ends with other values between: "returned to", never "stayed at".
+    came_back: bool = False
 
     @property
     def difference(self) -> float:
@@ -100,6 +102,7 @@ def change(df: pd.DataFrame, metric: str, scope: str = SERVICE) -> Change:
     if len(rows) < 2:
         raise ValueError(f"metric '{metric}' scope '{scope}' needs a before and an after value")
     first, last = rows.iloc[0], rows.iloc[-1]
+    ends = float(first["value"])
     return Change(
         metric=metric,
         scope=scope,
@@ -109,6 +112,7 @@ def change(df: pd.DataFrame, metric: str, scope: str = SERVICE) -> Change:
         before_period=str(first["period"]),
         after_period=str(last["period"]),
         undated=pd.isna(first["period_start"]) or pd.isna(last["period_start"]),
+        came_back=ends == float(last["value"]) and bool((rows["value"] != ends).any()),
     )
 
 

@@ -248,6 +248,18 @@ def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
     return fmt_value(r["value"], r["unit"], r["qualifier"])
 
 
+def moved_between(
+    table: pd.DataFrame, metric: str, scope: str, start: np.datetime64, end: np.datetime64, value
+) -> bool:
+    """Whether a series, equal to `value` in months `start` and `end`, had another figure in a
+    month between (a count withheld as 1 to 5 differs from any shown count)."""
+    rows = table[(table["metric"] == metric) & (table["scope"] == scope)]
+    months = rows["period_start"].to_numpy().astype("datetime64[M]")
+    rows = rows[(months >= start) & (months <= end)]
+    hidden = (rows["qualifier"] == tidy.SUPPRESSED) & (rows["unit"] == "count")
+    return bool(((rows["value"].notna() & (rows["value"] != value)) | hidden).any())
+
+
 def _month_name(month: np.datetime64) -> str:
     return month_labels(np.array([month], dtype="datetime64[M]"))[0]
 
@@ -258,6 +270,17 @@ def compared_months(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64
         return STORY_BEFORE, STORY_AFTER
     months = table["period_start"].dropna().to_numpy().astype("datetime64[M]")
     return (months.min(), months.max()) if months.size else (STORY_BEFORE, STORY_AFTER)
+
+
+def _level(
+    table: pd.DataFrame, metric: str, said: list[str], first: np.datetime64, last: np.datetime64
+) -> str | None:
+    """ "stayed at" or "were back at" when a figure reads the same in both months, else None."""
+    if said[0] != said[1] or said[0].startswith("between"):
+        return None
+    ends = _row(table, metric, first)
+    moved = ends is not None and moved_between(table, metric, "service", first, last, ends["value"])
+    return "were back at" if moved else "stayed at"
 
 
 def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
@@ -274,17 +297,17 @@ def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:
     backlog = [_at(table, overdue, m) for m in (first, last)]
     kind = overdue.split("_")[0]
 
-    cases = (
-        f"open children in need cases went from {cin[0]} at the end of {before} to {cin[1]} at "
-        f"the end of {after}"
-        if cin[0] != cin[1] or cin[0].startswith("between")
-        else f"open children in need cases stayed at {cin[0]} from the end of {before} to the "
-        f"end of {after}"
-    )
-    waiting = (
-        f"{kind} assessments out of timescale from {backlog[0]} to {backlog[1]}"
-        if backlog[0] != backlog[1] or backlog[0].startswith("between")
-        else f"{kind} assessments out of timescale stayed at {backlog[0]}"
+    cases = {
+        None: f"open children in need cases went from {cin[0]} at the end of {before} to "
+        f"{cin[1]} at the end of {after}",
+        "stayed at": f"open children in need cases stayed at {cin[0]} from the end of {before} "
+        f"to the end of {after}",
+        "were back at": f"open children in need cases were back at {cin[0]} at the end of "
+        f"{after}, as at the end of {before}",
+    }[_level(table, "open_cin_cases", cin, first, last)]
+    how = _level(table, overdue, backlog, first, last)
+    waiting = f"{kind} assessments out of timescale " + (
+        f"{how} {backlog[0]}" if how else f"from {backlog[0]} to {backlog[1]}"
     )
     why = (
         f", exact counts from 1 to {_limit(table)} being withheld to protect the children they "

@@ -8,14 +8,15 @@ suppressed, the first and last months shown with a figure instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from analysis.present.formatting import fmt_value
 from analysis.present.selection import SERVICE, Change, change
-from analysis.story.case_kpis import CasePage, compared_months, present
-from analysis.story.titles import by_how_much, fit, from_to, measures, verb, went
+from analysis.story.case_kpis import CasePage, compared_months, moved_between, present
+from analysis.story.titles import by_how_much, fit, from_to, level, measures, verb, went
 
 TOO_FEW = "too few months with a figure to compare"
 
@@ -35,9 +36,15 @@ def between(
     inside = mine[(months >= first) & (months <= last)]
     for candidate in (pair, inside, mine):
         try:
-            return change(candidate, metric, scope)
+            c = change(candidate, metric, scope)
         except (ValueError, KeyError):
             continue
+        if c.difference != 0:
+            return c
+        # The compared pair alone cannot tell "stayed" from "came back": the months between can.
+        span = _months(candidate[candidate["value"].notna()])
+        moved = moved_between(mine, metric, scope, span.min(), span.max(), c.before)
+        return replace(c, came_back=moved)
     return None
 
 
@@ -78,7 +85,7 @@ def backlog_title(page: CasePage) -> str:
             f"The {kind} assessment backlog {went(c)}",
         )
     if len(verbs) == 1:
-        how = verbs.pop().replace("stayed", "stayed level")
+        how = level(verbs.pop())
         both = "Both" if len(changes) == 2 else "All"
         return fit(
             f"{both} assessment backlogs {how}, {span}",

@@ -55,19 +55,31 @@ def share_words(pct: float) -> str:
 
 
 def verb(c: Change) -> str:
-    """How a figure moved: "fell", "rose" or "stayed"."""
-    return "fell" if c.difference < 0 else "rose" if c.difference > 0 else "stayed"
+    """How a figure moved: "fell", "rose", "stayed" or, level ends with others between,
+    "returned"."""
+    if c.difference == 0:
+        return "returned" if c.came_back else "stayed"
+    return "fell" if c.difference < 0 else "rose"
 
 
 def went(c: Change) -> str:
-    """How a figure moved, short: "fell", "rose", or "stayed at 5" (never a bare "stayed")."""
-    return f"stayed {from_to(c)}" if c.difference == 0 else verb(c)
+    """How a figure moved, short: "fell", "rose", "stayed at 5" or "returned to 5" (never a
+    bare "stayed")."""
+    return f"{verb(c)} {from_to(c)}" if c.difference == 0 else verb(c)
 
 
 def from_to(c: Change) -> str:
-    """ "from 1,486 to 1,000" ("at 5" when unchanged)."""
+    """ "from 1,486 to 1,000" ("at 5" when unchanged, "to 5" when it came back to 5)."""
     before, after = fmt_value(c.before, c.unit), fmt_value(c.after, c.unit)
-    return f"at {before}" if c.difference == 0 else f"from {before} to {after}"
+    if c.difference == 0:
+        return f"to {before}" if c.came_back else f"at {before}"
+    return f"from {before} to {after}"
+
+
+def level(verb_: str) -> str:
+    """A verb shared by several series, said of them all: "stayed level", "ended where they
+    began"."""
+    return {"stayed": "stayed level", "returned": "ended where they began"}.get(verb_, verb_)
 
 
 def by_how_much(c: Change) -> str:
@@ -100,7 +112,7 @@ def caseload_title(df: pd.DataFrame) -> str:
     loads = [change(df, "caseload_per_worker", t) for t in teams(df)]
     verbs = {verb(c) for c in loads}
     if len(verbs) == 1:
-        moved = verbs.pop().replace("stayed", "stayed level")
+        moved = level(verbs.pop())
         how = f"{moved} in {'every team' if len(loads) > 1 else 'the team'}"
     else:
         how = _join([f"{verb(c)} in {c.scope}" for c in loads])
@@ -117,7 +129,7 @@ def cin_title(df: pd.DataFrame) -> str:
     """Notebook 02: how far open children in need cases moved."""
     c = change(df, "open_cin_cases")
     if c.difference == 0:
-        return fit(f"Open CIN cases stayed {from_to(c)}", "Open CIN cases did not change")
+        return fit(f"Open CIN cases {went(c)}", f"Open CIN cases {verb(c)}")
     return fit(
         f"Open CIN cases {verb(c)} {by_how_much(c)}, {from_to(c)}",
         f"Open CIN cases {verb(c)} {by_how_much(c)}",
