@@ -154,5 +154,10 @@ def test_an_authoritys_own_files_given_to_page_04_are_hashed_inputs():
     # Otherwise a workbook replaced under the same name would leave a stale page in the cache.
     page = config.NOTEBOOKS / "04_case_level_kpis.ipynb"
     given = {"annex_a": "a.xlsx", "cin_census": ["c2023.xml", "c2024.xml"], "authority": "x"}
-    inputs = tasks._input_paths([], [page], {page: given})
+    # The notebook's default kpis_dir is among its parameters too, but is not read: not listed.
+    effective = {"kpis_dir": "data/processed/kpis", **given}
+    inputs = tasks._input_paths([], [page], {page: effective})
     assert inputs == [page, *(config.ROOT / n for n in ("a.xlsx", "c2023.xml", "c2024.xml"))]
+    # Without own files, the stage's folder is the input.
+    inputs = tasks._input_paths([], [page], {page: {"kpis_dir": "data/processed/kpis"}})
+    assert inputs == [page, config.ROOT / "data/processed/kpis"]

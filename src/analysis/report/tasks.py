@@ -118,9 +118,11 @@ def _input_paths(
     """Every input: the raw data behind the stages, the notebooks, their path parameters."""
     paths = [config.resolve(s) for s in sources] + list(notebooks)
     for values in effective.values():
+        # Given its own files, page 04 does not read the kpis stage's folder (own_data.load).
+        unread = REPLACED_BY_OWN_FILES if own_files_given(values) else frozenset()
         for name, value in values.items():
             is_path = name.endswith(("_path", "_dir")) or name in FILE_PARAMETERS
-            if not is_path or name in RUNNER_PARAMETERS:
+            if not is_path or name in RUNNER_PARAMETERS or name in unread:
                 continue
             # A list of files (several census returns) is as much an input as one file.
             for item in value if isinstance(value, list) else [value]:
@@ -131,6 +133,8 @@ def _input_paths(
 
 # Parameters naming input files whose names do not end in _path or _dir: page 04's own files.
 FILE_PARAMETERS = frozenset({"annex_a", "cin_census"})
+# The default input those files replace.
+REPLACED_BY_OWN_FILES = frozenset({"kpis_dir"})
 
 
 def own_files_given(values: Mapping[str, Any]) -> bool:
