@@ -161,3 +161,21 @@ def test_an_authoritys_own_files_given_to_page_04_are_hashed_inputs():
     # Without own files, the stage's folder is the input.
     inputs = tasks._input_paths([], [page], {page: {"kpis_dir": "data/processed/kpis"}})
     assert inputs == [page, config.ROOT / "data/processed/kpis"]
+
+
+def test_a_notebook_default_that_is_not_its_declared_need_stops_the_report_before_it_runs():
+    # An analyst changed page 02's default in JupyterLab; pipeline.yaml still says the clean
+    # stage's metrics.csv, on the 02_cin_cases stage's line. Other parameters are ignored.
+    layout = folders.Layout(out=config.REPORTS, notebooks_dir=config.NOTEBOOKS)
+    page = config.NOTEBOOKS / "02_cin_cases.ipynb"
+    line = pipeline.load().notebook_stage(page).line
+    defaults = {page: {"metrics_path": "data/processed/mine.csv", "figures_dir": ""}}
+    with pytest.raises(DataError) as caught:
+        tasks.check_needs(layout, defaults)
+    assert [str(p) for p in caught.value.problems] == [
+        "notebooks/02_cin_cases.ipynb: parameters cell, metrics_path: value "
+        "'data/processed/mine.csv': expected 'data/processed/metrics.csv', the path "
+        f"pipeline.yaml:{line} says this notebook needs (change one to match the other)"
+    ]
+    # The committed default agrees: nothing to say.
+    tasks.check_needs(layout, {page: params.notebook_parameters(page)})

@@ -42,6 +42,7 @@ from analysis.report.safety import (
 from analysis.report.tasks import (
     FILE_PARAMETERS,
     _input_paths,
+    check_needs,
     kernel_pool,
     make_tasks,
     own_files_given,
@@ -375,6 +376,9 @@ def _build_with_pool(
 ) -> None:
     """The build itself, its notebooks run in `pool`'s kernels."""
     staging = layout.staging
+    cache_dir = store.root if store is not None else None
+    defaults = {p: notebook_parameters(p, cache_dir) for p in notebooks}
+    check_needs(layout, defaults)
     stages, sources = plan(layout, notebooks, per_notebook)
     if clean:
         # Kernels start and import the stack while the stages run, on the CPUs the stages
@@ -383,8 +387,7 @@ def _build_with_pool(
         count = min(jobs - 1, len(pack) if pack is not None else len(notebooks))
         run_stages(stages, store, lambda: prestart_kernels(pool, notebooks, count))
 
-    cache_dir = store.root if store is not None else None
-    effective = {p: notebook_parameters(p, cache_dir) | per_notebook[p] for p in notebooks}
+    effective = {p: defaults[p] | per_notebook[p] for p in notebooks}
     tasks = make_tasks(notebooks, per_notebook, effective, pack)
     task_effective = {t.name: effective[t.notebook] | dict(t.parameters) for t in tasks}
     inputs = provenance.hash_inputs(_input_paths(sources, notebooks, effective))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config, pipeline
+from analysis.errors import DataError, Problem
 from analysis.report import cache, execution, failures, kernels, pages, provenance, stages
 from analysis.report.folders import FIGURES, RUNNER_PARAMETERS, RUNS, Layout, NotebookFailed
 from analysis.report.pack import slug
@@ -110,6 +111,30 @@ def plan(
         if stage is not None and not own_files_given(per_notebook[path]):
             needed += [p for name, p in stage.needs if name not in per_notebook[path]]
     return declared.stages_for(needed), declared.source_inputs(needed)
+
+
+def check_needs(layout: Layout, defaults: Mapping[Path, Mapping[str, Any]]) -> None:
+    """Raise DataError, before anything runs, where a notebook's default path is not the one
+    pipeline.yaml says it needs: the stages would make one file and the notebook read another."""
+    declared = pipeline.load(layout.pipeline)
+    problems = []
+    for path, values in defaults.items():
+        stage = declared.notebook_stage(path)
+        for name, need in stage.needs if stage is not None else []:
+            if isinstance(values.get(name), str) and values[name] != need:
+                problems.append(
+                    Problem(
+                        config.relative_to_root(path),
+                        None,
+                        None,
+                        values[name],
+                        f"'{need}', the path {layout.pipeline.name}:{stage.line} says this "
+                        "notebook needs (change one to match the other)",
+                        where=f"parameters cell, {name}",
+                    )
+                )
+    if problems:
+        raise DataError(problems)
 
 
 def _input_paths(
