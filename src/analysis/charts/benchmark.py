@@ -29,7 +29,6 @@ from analysis.present.benchmark_rows import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
     from matplotlib.text import Text
 
 PANEL_HEIGHT = 2.45  # inches: a row of trend panels, its title included
@@ -54,18 +53,28 @@ def _title(metric: str) -> str:
 
 
 def _palette(rows: pd.DataFrame) -> tuple[list[str], dict[str, str], dict[str, object]]:
+    """The series in legend order, each one's colour and line style (matplotlib's forms)."""
     # Authority first and strongest; England black and dashed; region blue; median green.
     colour = {"authority": PALETTE[1], "region": PALETTE[0], "england": PALETTE[4]}
     colour["neighbours_median"] = PALETTE[2]
-    dash = {"authority": "", "region": (4, 1.5), "england": (2, 2), "neighbours_median": (6, 2)}
-    order, colours, dashes = [], {}, {}
+    style = {
+        "authority": "-",
+        "region": (0, (4, 1.5)),
+        "england": (0, (2, 2)),
+        "neighbours_median": (0, (6, 2)),
+    }
+    order, colours, styles = [], {}, {}
     for area_type in COMPARATORS:
         names = rows.loc[rows["area_type"] == area_type, "series"].unique()
         for name in names:
             order.append(name)
             colours[name] = colour[area_type]
-            dashes[name] = dash[area_type]
-    return order, colours, dashes
+            styles[name] = style[area_type]
+    return order, colours, styles
+
+
+# Every point marked, with a white rim that keeps overlapping markers apart.
+MARKER, POINT_SIZE, LINE_WIDTH, EDGE_WIDTH, EDGE = "o", 5, 1.8, 0.75, "white"
 
 
 def trend_chart(
@@ -76,10 +85,15 @@ def trend_chart(
 
     `title` states the finding (story.benchmark_titles), `subtitle` what is drawn; `narrow`
     draws the panels in one column, for phones."""
+    import matplotlib as mpl
+    import seaborn.objects as so
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
 
-    rows = trend_rows(table)
-    order, colours, dashes = _palette(rows)
+    # Each series' years in order: a Path joins its points as they come, and breaks at a year
+    # with no value (a symbol), where a Line (which sorts) would join across it.
+    rows = trend_rows(table).sort_values("time_period", kind="stable")
+    order, colours, styles = _palette(rows)
     metrics = [m for m in TREND_METRICS if m in set(rows["metric"])]
     cols = 1 if narrow else 3
     n_rows = (len(metrics) + cols - 1) // cols
@@ -87,72 +101,68 @@ def trend_chart(
     source = f"{SOURCE_LINE} Years to 31 March; workforce at 30 September."
     legend_in = (len(order) if narrow else 1) * 0.25 + 0.1
     body_in = (NARROW_PANEL_HEIGHT if narrow else PANEL_HEIGHT) * n_rows + legend_in
+    title_in = width / cols - AXIS_ALLOWANCE
     with house_style():
-        # One figure, one layout pass: seaborn's relplot lays a FacetGrid out three times and
-        # draws it twice more to place the legend, 2-3 s a page, 153 times in a pack.
         fig = headings.frame(width, body_in, title, subtitle, source)
-        axes = fig.subplots(n_rows, cols, sharex=True, squeeze=False).ravel()
-        by_metric = dict(tuple(rows.groupby("metric", sort=False)))
-        title_in = width / cols - AXIS_ALLOWANCE
-        for ax, metric in zip(axes, metrics, strict=False):
-            _trend_panel(ax, by_metric[metric], order, colours, dashes)
-            ax.set_title(
-                layout.wrap(fig, _title(metric), title_in, PANEL_TITLE_SIZE, "bold"),
-                loc="left",
-                fontsize=PANEL_TITLE_SIZE,
-            )
-            ax.set_ylim(bottom=0)  # rates and shares start at zero: no exaggerated changes
-            ax.set_ylabel(catalogue.get(metric).unit)
-            ax.xaxis.set_major_locator(_year_locator())
-        for k, ax in enumerate(axes):
-            if k >= len(metrics):
-                ax.set_visible(False)
-            elif narrow:  # on a phone the panel below is a screen away: every one its years
-                ax.tick_params(axis="x", labelbottom=True)
-            elif k + cols < len(metrics):  # a panel below shows the years
-                ax.tick_params(axis="x", labelbottom=False)
         # Every series in the legend, in order, whichever panels it has figures in; above the
-        # panels, in a band of its own.
-        handles = [_trend_line(Line2D([], []), name, colours, dashes) for name in order]
+        # panels, in a band of its own that constrained layout leaves them out of.
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=colours[name],
+                linestyle=styles[name],
+                marker=MARKER,
+                markersize=POINT_SIZE,
+                linewidth=LINE_WIDTH,
+                markeredgewidth=EDGE_WIDTH,
+                markeredgecolor=EDGE,
+            )
+            for name in order
+        ]
         legend = fig.legend(handles, order, ncol=1 if narrow else 4)
         layout.legend_band(fig, legend, "top")
+        # seaborn draws in its own theme unless told: the house style's value for each setting.
+        theme = {key: mpl.rcParams[key] for key in so.Plot.config.theme}
+        theme["axes.titlesize"] = PANEL_TITLE_SIZE
+        (
+            so.Plot(rows, x="time_period", y="value", color="series", linestyle="series")
+            .facet(col="metric", order=metrics, wrap=cols)
+            .share(y=False)  # each measure on its own scale; the years shared
+            .add(
+                so.Path(
+                    marker=MARKER,
+                    pointsize=POINT_SIZE,
+                    linewidth=LINE_WIDTH,
+                    edgecolor=EDGE,
+                    edgewidth=EDGE_WIDTH,
+                ),
+                legend=False,
+            )
+            .scale(
+                color=so.Nominal(colours, order=order),
+                linestyle=so.Nominal(styles, order=order),
+                x=so.Continuous().tick(locator=MaxNLocator(integer=True, nbins=5)),
+            )
+            .limit(y=(0, None))  # rates and shares start at zero: no exaggerated changes
+            .label(
+                x="",
+                y="",
+                title=lambda m: layout.wrap(fig, _title(m), title_in, PANEL_TITLE_SIZE, "bold"),
+            )
+            .theme(theme)
+            .on(fig)  # the heading's figure: its constrained layout places the panels
+            .plot()
+        )
+        # The panels are the figure's axes, in the facets' order.
+        for ax, metric in zip(fig.axes, metrics, strict=True):
+            # Each measure its unit (seaborn labels only the left column, with one name).
+            ax.set_ylabel(catalogue.get(metric).unit, visible=True)
+            if narrow:  # on a phone the panel below is a screen away: every one its years
+                ax.tick_params(axis="x", labelbottom=True)
     if narrow:
         return fig
     return variants.offer_narrow(fig, lambda: trend_chart(table, "", "", narrow=True))
-
-
-LINE_STYLE = {"marker": "o", "markersize": 5, "linewidth": 1.8}
-# A white rim keeps overlapping markers apart.
-MARKER_EDGE = {"markeredgewidth": 0.75, "markeredgecolor": "white"}
-
-
-def _trend_line(line: Line2D, name: str, colours: dict, dashes: dict) -> Line2D:
-    line.set(color=colours[name], label=name, **LINE_STYLE, **MARKER_EDGE)
-    if dashes[name]:
-        line.set_dashes(dashes[name])
-    return line
-
-
-def _trend_panel(ax: Axes, rows: pd.DataFrame, order: list, colours: dict, dashes: dict) -> None:
-    """One metric's series in legend order, each a line through its years, every point marked.
-
-    matplotlib directly, not seaborn's lineplot: each series has one value a year, so there is
-    nothing to aggregate, and lineplot's grouping and sorting cost 0.1 s a panel, nine panels
-    a page. A year whose figure is a symbol has no value: the line breaks there.
-    """
-    rows = rows.sort_values("time_period", kind="stable")
-    by_name = dict(tuple(rows.groupby("series", sort=False)))
-    for name in order:
-        if name in by_name:
-            series = by_name[name]
-            (line,) = ax.plot(series["time_period"].to_numpy(), series["value"].to_numpy())
-            _trend_line(line, name, colours, dashes)
-
-
-def _year_locator():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(integer=True, nbins=5)
 
 
 def trend_table(table: pd.DataFrame, authority: str) -> list[pd.DataFrame]:
