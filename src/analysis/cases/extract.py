@@ -78,14 +78,14 @@ def read_extract(folder: Path, quarantine: bool = False) -> Extract:
     A missing file or column is always an error: there is no row to quarantine.
     """
     folder = Path(folder)
-    # The files are independent: parse them side by side (pandas' parser lets go of the GIL for
-    # part of its work), then check each against its schema in turn.
+    # The files are independent: read and check them side by side. pandas' parser lets go of
+    # the GIL while it splits a file into fields, so one file is parsed while the other is
+    # checked (which mostly holds it).
     with ThreadPoolExecutor(max_workers=len(SCHEMAS)) as pool:
-        loaded = list(pool.map(lambda schema: _load(folder / schema.file, schema), SCHEMAS))
+        read = list(pool.map(lambda schema: read_file(folder / schema.file, schema), SCHEMAS))
     results = []
     problems: list[Problem] = []
-    for schema, (digest, raw, unreadable) in zip(SCHEMAS, loaded, strict=True):
-        table, found = (None, unreadable) if raw is None else _checked(schema, digest, raw)
+    for table, found in read:
         results.append(table)
         if table is None or not quarantine:
             problems.extend(found)

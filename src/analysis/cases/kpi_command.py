@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -111,31 +111,76 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the case records, compute the monthly KPIs and write OUT/metrics.csv."""
-    out = from_command_line(args.out)
-    if (args.threshold is not None or args.protect_differences) and not args.publish:
+    write_kpis(
+        from_command_line(args.out),
+        cases=from_command_line(args.cases) if args.cases else None,
+        annex_a=from_command_line(args.annex_a) if args.annex_a else None,
+        cin_census=[from_command_line(p) for p in args.cin_census or ()],
+        authority=args.authority,
+        dfe=from_command_line(args.dfe) if args.dfe else None,
+        publish=args.publish,
+        threshold=args.threshold,
+        protect_differences=args.protect_differences,
+        quarantine=args.quarantine,
+        rejects=from_command_line(args.rejects) if args.rejects else None,
+        first=args.first,
+        last=args.last,
+        timescales={k: getattr(args, f"{k}_days") for k in catalogue.timescales()},
+    )
+    return 0
+
+
+def write_kpis(
+    out: Path,
+    *,
+    cases: Path | None = None,
+    annex_a: Path | None = None,
+    cin_census: Sequence[Path] = (),
+    authority: str | None = None,
+    dfe: Path | None = None,
+    publish: bool = False,
+    threshold: int | None = None,
+    protect_differences: bool = False,
+    quarantine: bool = False,
+    rejects: Path | None = None,
+    first: str | None = None,
+    last: str | None = None,
+    timescales: Mapping[str, int] | None = None,
+) -> None:
+    """Read one input (a `cases` folder, an `annex_a` workbook or `cin_census` returns), compute
+    the monthly KPIs and write `out`/metrics.csv with its run record.
+
+    The options are `analysis kpis`'s, under the same names; `first` and `last` are months like
+    2012-04, `timescales` maps each assessment kind to working days (default the catalogue's).
+    Raises UsageError for options that do not fit, DataError for bad input; nothing is written
+    then.
+    """
+    if sum(bool(given) for given in (cases, annex_a, list(cin_census))) != 1:
+        raise UsageError("give one input: a cases folder, an Annex A workbook or census returns")
+    if (threshold is not None or protect_differences) and not publish:
         raise UsageError("--threshold and --protect-differences only apply with --publish")
-    threshold = disclosure.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    threshold = disclosure.DEFAULT_THRESHOLD if threshold is None else threshold
     if threshold < 1:
         raise UsageError(f"--threshold must be at least 1, not {threshold}")
-    timescales = {k: getattr(args, f"{k}_days") for k in catalogue.timescales()}
+    timescales = dict(catalogue.timescales() if timescales is None else timescales)
     if min(timescales.values()) < 1:
         raise UsageError("timescales must be at least 1 working day")
     try:
-        first = np.datetime64(args.first, "M") if args.first else None
-        last = np.datetime64(args.last, "M") if args.last else None
+        first_month = np.datetime64(first, "M") if first else None
+        last_month = np.datetime64(last, "M") if last else None
     except ValueError as exc:
         raise UsageError(f"--from/--to must be months like 2012-04 ({exc})") from None
-    if first is not None and last is not None and last < first:
-        raise UsageError(f"--from {args.first} is after --to {args.last}: no month to count")
-    if args.authority and args.cases:
+    if first_month is not None and last_month is not None and last_month < first_month:
+        raise UsageError(f"--from {first} is after --to {last}: no month to count")
+    if authority and cases:
         raise UsageError("--authority goes with --annex-a or --cin-census, not --cases")
 
-    rejects_dir = restricted_folder(args.rejects, out)
-    if args.cases:
-        extract = read_extract(from_command_line(args.cases), quarantine=args.quarantine)
+    rejects_dir = restricted_folder(rejects, out)
+    if cases:
+        extract = read_extract(cases, quarantine=quarantine)
         for table in extract.files:
             _set_aside(
-                args,
+                quarantine,
                 rejects_dir,
                 table.name,
                 rejects_text(table),
@@ -143,37 +188,33 @@ def run(args: argparse.Namespace) -> int:
                 table.rows_read,
                 "rows",
             )
-        table = compute(extract, timescales=timescales, first=first, last=last)
-        inputs = _extract_inputs(extract, args, rejects_dir)
+        table = compute(extract, timescales=timescales, first=first_month, last=last_month)
+        inputs = _extract_inputs(extract, quarantine, rejects_dir)
         # Made-up records (`analysis synth`): the page says so and charts the story's months.
-        about = {"input": "csv", "synthetic": is_synthetic(from_command_line(args.cases))}
+        about = {"input": "csv", "synthetic": is_synthetic(cases)}
     else:
-        records = _read_records(args)
+        records = _read_records(annex_a, cin_census, quarantine)
         for f in records.files:
-            rejects = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
-            _set_aside(args, rejects_dir, f.name, rejects, len(f.rejects), f.read, f.unit)
+            text = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
+            _set_aside(quarantine, rejects_dir, f.name, text, len(f.rejects), f.read, f.unit)
         # The DfE files name the authority and give census rates; a workbook without
         # --authority needs neither, so they are not read (a third of a second).
         known = None
-        authority = None
-        if records.la_code is not None or args.authority:
-            known = population.names_and_populations(
-                from_command_line(args.dfe) if args.dfe else config.DATA_RAW / "dfe"
-            )
-            authority = population.authority_for(records.la_code, args.authority, known)
-        table = _own_table(records, authority, known, timescales["single"], first, last)
-        inputs = _record_inputs(records, args, rejects_dir)
-        given = [args.annex_a] if args.annex_a else args.cin_census
-        made_up = all(is_synthetic(from_command_line(p).parent) for p in given)
+        named = None
+        if records.la_code is not None or authority:
+            known = population.names_and_populations(dfe or config.DATA_RAW / "dfe")
+            named = population.authority_for(records.la_code, authority, known)
+        table = _own_table(records, named, known, timescales["single"], first_month, last_month)
+        inputs = _record_inputs(records, quarantine, rejects_dir)
+        given = [annex_a] if annex_a else cin_census
+        made_up = all(is_synthetic(p.parent) for p in given)
         about = {
             "input": records.kind,
             # Made-up files carry a code but are no authority's records: said, so that nothing
             # built from this table shows them under that authority's name.
             "synthetic": made_up,
-            "authority": None
-            if authority is None
-            else {"name": authority.name, "code": authority.code},
-            "authority_note": None if authority is not None else unknown_note(records.la_code),
+            "authority": None if named is None else {"name": named.name, "code": named.code},
+            "authority_note": None if named is not None else unknown_note(records.la_code),
             "census_reference_dates": sorted(
                 f.reference_date.isoformat() for f in records.files if f.reference_date
             ),
@@ -184,21 +225,18 @@ def run(args: argparse.Namespace) -> int:
             "no month to count: the input holds no dated records in the months asked for; "
             "nothing was written"
         )
-    if args.publish:
-        table = disclosure.suppress(
-            table, threshold=threshold, complements=args.protect_differences
-        )
+    if publish:
+        table = disclosure.suppress(table, threshold=threshold, complements=protect_differences)
     tidy.write(table, out / "metrics.csv")
-    record = run_record(inputs, about, args, timescales, threshold, table)
+    record = run_record(inputs, about, publish, protect_differences, timescales, threshold, table)
     write_text(out / RUN_FILE, record)
     suppressed = int((table["qualifier"] == tidy.SUPPRESSED).sum())
-    note = f", {suppressed} suppressed (threshold {threshold})" if args.publish else ""
+    note = f", {suppressed} suppressed (threshold {threshold})" if publish else ""
     print(f"wrote {len(table)} rows{note} -> {relative_to_root(out / 'metrics.csv')}")
     if about.get("authority_note"):
         print(f"note: {about['authority_note']}")
-    if not args.publish:
+    if not publish:
         print(f"{relative_to_root(out / 'metrics.csv')}: {NOT_FOR_PUBLICATION}")
-    return 0
 
 
 def unknown_note(la_code: str | None) -> str:
@@ -212,11 +250,11 @@ def unknown_note(la_code: str | None) -> str:
 
 
 def _set_aside(
-    args: argparse.Namespace, folder: Path, name: str, text: str, count: int, read: int, unit: str
+    quarantine: bool, folder: Path, name: str, text: str, count: int, read: int, unit: str
 ) -> None:
     """Write a file's quarantined records to the restricted folder, or clear an old one."""
     rejects = folder / f"{Path(name).stem}.rejects.csv"
-    if args.quarantine:
+    if quarantine:
         write_text(rejects, text)
         print(
             f"{name}: {count} of {read} {unit} quarantined -> {relative_to_root(rejects)} "
@@ -227,17 +265,17 @@ def _set_aside(
         rejects.unlink(missing_ok=True)
 
 
-def _read_records(args: argparse.Namespace) -> CaseRecords:
+def _read_records(
+    annex_a: Path | None, cin_census: Sequence[Path], quarantine: bool
+) -> CaseRecords:
     """The Annex A workbook or the census returns, read and checked (DataError if bad)."""
-    if args.annex_a:
+    if annex_a:
         from analysis.cases.annex_a import read_annex_a
 
-        return read_annex_a(from_command_line(args.annex_a), quarantine=args.quarantine)
+        return read_annex_a(annex_a, quarantine=quarantine)
     from analysis.cases.cin_census import read_cin_census
 
-    return read_cin_census(
-        [from_command_line(p) for p in args.cin_census], quarantine=args.quarantine
-    )
+    return read_cin_census(list(cin_census), quarantine=quarantine)
 
 
 def _own_table(
@@ -262,13 +300,13 @@ def _own_table(
     return pd.concat([monthly, yearly], ignore_index=True)
 
 
-def restricted_folder(given: str | None, out: Path) -> Path:
+def restricted_folder(given: Path | None, out: Path) -> Path:
     """Where quarantined rows go: never inside OUT, reports/ or any aggregate output.
 
     Rejected rows are records about children: whatever is published from OUT must not carry
     them along, so the folder is checked before anything is read or written.
     """
-    folder = from_command_line(given) if given else config.DATA_RESTRICTED / "rejects"
+    folder = given or config.DATA_RESTRICTED / "rejects"
     published = [out, config.REPORTS] + [
         resolve(o.path) for o in pipeline.load().outputs(pipeline.AGGREGATE)
     ]
@@ -282,7 +320,7 @@ def restricted_folder(given: str | None, out: Path) -> Path:
     return folder
 
 
-def _extract_inputs(extract: Extract, args: argparse.Namespace, folder: Path) -> list[dict]:
+def _extract_inputs(extract: Extract, quarantine: bool, folder: Path) -> list[dict]:
     return [
         {
             "file": t.name,
@@ -292,7 +330,7 @@ def _extract_inputs(extract: Extract, args: argparse.Namespace, folder: Path) ->
             "rows_quarantined": len(t.rejects),
             "rejects_file": (
                 relative_to_root(folder / f"{Path(t.name).stem}.rejects.csv")
-                if args.quarantine
+                if quarantine
                 else None
             ),
         }
@@ -300,7 +338,7 @@ def _extract_inputs(extract: Extract, args: argparse.Namespace, folder: Path) ->
     ]
 
 
-def _record_inputs(records: CaseRecords, args: argparse.Namespace, folder: Path) -> list[dict]:
+def _record_inputs(records: CaseRecords, quarantine: bool, folder: Path) -> list[dict]:
     return [
         {
             "file": f.name,
@@ -312,7 +350,7 @@ def _record_inputs(records: CaseRecords, args: argparse.Namespace, folder: Path)
             "la_code": f.la_code,
             "rejects_file": (
                 relative_to_root(folder / f"{Path(f.name).stem}.rejects.csv")
-                if args.quarantine
+                if quarantine
                 else None
             ),
         }
@@ -323,7 +361,8 @@ def _record_inputs(records: CaseRecords, args: argparse.Namespace, folder: Path)
 def run_record(
     inputs: list[dict],
     about: dict,
-    args: argparse.Namespace,
+    publish: bool,
+    protect_differences: bool,
     timescales: Mapping[str, int],
     threshold: int,
     table: pd.DataFrame,
@@ -342,11 +381,11 @@ def run_record(
             for m in sorted(table["metric"].unique())
             for metric in [catalogue.get(m, timescales)]
         },
-        "published": bool(args.publish),
-        "for_publication": bool(args.publish),
-        "publication_note": None if args.publish else NOT_FOR_PUBLICATION,
-        "suppression_threshold": threshold if args.publish else None,
-        "differences_protected": bool(args.publish and args.protect_differences),
+        "published": publish,
+        "for_publication": publish,
+        "publication_note": None if publish else NOT_FOR_PUBLICATION,
+        "suppression_threshold": threshold if publish else None,
+        "differences_protected": publish and protect_differences,
         "rows_written": len(table),
         "rows_suppressed": int((table["qualifier"] == tidy.SUPPRESSED).sum()),
     }

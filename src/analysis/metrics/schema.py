@@ -250,6 +250,27 @@ def missing_columns(schema: pa.DataFrameSchema, columns, file: str) -> list[Prob
     ]
 
 
+FAILURE_COLUMNS: tuple[str, ...] = ("index", "column", "check", "failure_case")
+
+
+def failures(
+    schema: pa.DataFrameSchema | pa.Column, frame: pd.DataFrame, inplace: bool = False
+) -> pd.DataFrame:
+    """Every way `frame` breaks `schema`, validated lazily: one row per failing value.
+
+    The one place that reads pandera's failure cases. Rows hold FAILURE_COLUMNS: the failing
+    row's index label (missing for a check on the whole column or one that crashed), the
+    column, the check (its `error`, the "expected ..." phrase, where it has one) and pandera's
+    failure case (the value). No rows when `frame` passes. `inplace` is pandera's: coerce
+    `frame` itself rather than a copy.
+    """
+    try:
+        schema.validate(frame, lazy=True, inplace=inplace)
+    except pa.errors.SchemaErrors as exc:
+        return exc.failure_cases.loc[:, list(FAILURE_COLUMNS)]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
+
+
 def problems(
     schema: pa.DataFrameSchema,
     frame: pd.DataFrame,
@@ -259,7 +280,8 @@ def problems(
 ) -> list[Problem]:
     """Every way `frame` breaks `schema` (pandera, lazy: all failures), each as a Problem.
 
-    The project's one adapter from pandera's failure cases to problems (metrics, published).
+    Built on `failures`; the project's adapter from them to problems (metrics, published; the
+    case-level extracts' cases.schema.check goes through `failures` too).
     `file` and `lines` may be per-row Series (rows from several files); lines default to the
     row position + 2 (the header is line 1). `shown` holds values as the user wrote them ("101%"),
     quoted instead of the parsed ones (101.0). A column missing from the header is a problem on
@@ -268,11 +290,8 @@ def problems(
     """
     name = file if isinstance(file, str) else "table"
     missing = missing_columns(schema, frame.columns, name)
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
-    else:
+    found_by_pandera = failures(schema, frame)
+    if found_by_pandera.empty:
         return missing
     line_of = lines if lines is not None else pd.Series(np.arange(2, len(frame) + 2), frame.index)
     file_of = file if isinstance(file, pd.Series) else pd.Series(file, index=frame.index)
@@ -282,7 +301,7 @@ def problems(
     found: dict[tuple, Problem] = {}
     untyped: set[tuple] = set()
     unexplained = []
-    for f in failures.itertuples(index=False):
+    for f in found_by_pandera.itertuples(index=False):
         column, check, idx = f.column, f.check, f.index
         if check == "column_in_dataframe":
             continue  # in `missing`, in the schema's column order

@@ -1,9 +1,7 @@
 """The command stages of pipeline.yaml, each run by calling its command's function.
 
 A stage names an `analysis` command (`run`); its `needs` and `with` are the function's
-arguments and the one path in `writes` is what it writes. Nothing is parsed from a command line
-except for `kpis`, whose command module is being reworked: it is given its own parser's
-arguments, built from the declaration (see _kpis).
+arguments and the one path in `writes` is what it writes. Nothing is parsed from a command line.
 """
 
 from __future__ import annotations
@@ -43,12 +41,7 @@ def _kpis(cases: Path, out: Path, publish: bool = False) -> None:
     """`analysis kpis`: an extract's monthly KPIs into `out`, disclosure control if `publish`."""
     from analysis.cases import kpi_command
 
-    # kpi_command is being reworked to read Annex A and CIN census files; until it has a
-    # function taking paths, its own parser fills in every other option's default.
-    parser = argparse.ArgumentParser(prog="analysis kpis")
-    kpi_command.add_arguments(parser)
-    argv = ["--cases", str(cases), "--out", str(out), *(["--publish"] if publish else [])]
-    kpi_command.run(parser.parse_args(argv))
+    kpi_command.write_kpis(out, cases=cases, publish=publish)
 
 
 def _benchmark(dfe: Path, out: Path, authority: str, neighbours: str = "2025") -> None:
