@@ -16,7 +16,9 @@ default). Issue 17's speed table, measured in one run:
    write, so their time counts for the loop too);
 2. the North East pack, cold: `analysis report --region "North East" --out TMP` in a fresh
    copy, against the plain loop over the same 12 pages (05_benchmark.ipynb -p authority NAME);
-   those pages read only the DfE tables, so that loop runs no stage;
+   those pages read only the DfE tables, so that loop runs no stage. The CPU time of both is
+   printed too: on a shared machine the pack's wall time, spread over every CPU, suffers from
+   the others' work far more than a serial loop's;
 3. every authority: `analysis report --authority all --out TMP` in a fresh copy, against the
    floor: pages x one page's charts drawn alone / CPUs. One page's charts are timed in this
    process as notebook 05's chart cells draw and publish them (every file figures.publish
@@ -40,6 +42,7 @@ import contextlib
 import io
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -165,6 +168,12 @@ def pack_pages(out: Path) -> int:
     return len(list(out.glob("*.html"))) - 1
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children, theirs included."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def page_runs(names: Sequence[str], svg: bool) -> list[tuple[str, list[str]]]:
     """The loop's papermill runs of pack pages, with the parameters the pack gives each page."""
     from analysis.report.pack import slug
@@ -245,12 +254,23 @@ def main(argv: list[str] | None = None) -> int:
             names = region_names(REGION)
             out = tmp / "region-out"
             copy = fresh_copy(tmp, "region")
+            before = children_cpu()
             region = timed_report(copy, "--region", REGION, "--out", str(out), *pack_options)
+            pack_cpu = children_cpu() - before
             pages = pack_pages(out)
             runs = page_runs(names, args.svg)
+            before = children_cpu()
             _, loop = plain_loop(fresh_copy(tmp, "plain-region"), runs, tmp / "plain-region-out")
+            loop_cpu = children_cpu() - before
             what = f"{REGION} pack, cold ({pages} pages{svg_note})"
             show(what, region, loop, 0.35, "x plain loop")
+            # The machine may be shared: CPU time, unlike wall time, hardly depends on what else
+            # runs. The pack's CPU spread over every CPU, against the serial loop's, is the
+            # ratio an otherwise idle machine would give at best.
+            print(
+                f"    CPU (user + system, kernels included): pack {pack_cpu:.1f} s, plain loop "
+                f"{loop_cpu:.1f} s; pack / {cpus} CPUs / loop = {pack_cpu / cpus / loop_cpu:.2f}x"
+            )
             if pages != len(names):
                 print(f"    note: the pack wrote {pages} pages, the loop ran {len(names)}")
 
