@@ -1,9 +1,13 @@
 """Benchmark `analysis report` against a plain papermill loop and the drawing floor (make bench).
 
 The plain loop is what an analyst would write without this project: each notebook (or pack
-page) run by `papermill` in a fresh kernel with its default parameters, writing to a temporary
-folder, then `jupyter nbconvert --to html --no-input`, one after another, typed as commands
-with this environment's papermill and jupyter. Issue 17's speed table, measured in one run:
+page) run by `papermill` in a fresh kernel, writing to a temporary folder, then `jupyter
+nbconvert --to html --no-input`, one after another, typed as commands with this environment's
+papermill and jupyter. Each run gets the parameters `analysis report` gives the same page, so
+that both write the same files: `-p figures_dir figures` (a pack page: `figures/SLUG`), so that
+its charts are saved as PNG, narrow PNG, CSV and, where the report writes them, SVG; a pack
+page also `-p authority NAME` and, unless --svg, `-p svg False` (a pack writes no SVG by
+default). Issue 17's speed table, measured in one run:
 
 1. default report, cold: `analysis report` in a fresh copy of the project (a fresh clone's
    files: no reports/, no .report-cache/, nothing in data/processed, so every stage and
@@ -12,15 +16,21 @@ with this environment's papermill and jupyter. Issue 17's speed table, measured 
    write, so their time counts for the loop too);
 2. the North East pack, cold: `analysis report --region "North East" --out TMP` in a fresh
    copy, against the plain loop over the same 12 pages (05_benchmark.ipynb -p authority NAME);
-   those pages read only the DfE tables, so that loop runs no stage;
+   those pages read only the DfE tables, so that loop runs no stage. The CPU time of both is
+   printed too: on a shared machine the pack's wall time, spread over every CPU, suffers from
+   the others' work far more than a serial loop's;
 3. every authority: `analysis report --authority all --out TMP` in a fresh copy, against the
    floor: pages x one page's charts drawn alone / CPUs. One page's charts are timed in this
    process as notebook 05's chart cells draw and publish them (every file figures.publish
-   writes), with no kernel, notebook or HTML. Minutes: --skip-all leaves it out;
+   writes for a pack page: no SVG unless --svg), with no kernel, notebook or HTML. Minutes:
+   --skip-all leaves it out;
 4. nothing changed: a second `analysis report` in the copy of 1, against B, the best of three
    fresh interpreters importing pandas, matplotlib.pyplot, seaborn, papermill and nbconvert;
 5. `kpis` on 1M + 1M records against pandas' bare read of the two files: bench_kpis.py's
    in-process ratio, run here unless --skip-kpis (make bench runs bench_kpis.py itself).
+
+`--only ROW` measures one row (default, pack, all or kpis) and what it needs; `--svg` builds
+the packs with --svg, and their plain loops and the floor write SVGs too.
 
 Every build goes to temporary folders, never the project's reports/ or data/processed/.
 """
@@ -32,6 +42,7 @@ import contextlib
 import io
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -86,13 +97,13 @@ def plain_loop(
     return staged - started, time.perf_counter() - staged
 
 
-def page_charts_seconds(authorities: Sequence[str] = DRAWN_FOR) -> float:
+def page_charts_seconds(authorities: Sequence[str] = DRAWN_FOR, svg: bool = False) -> float:
     """One pack page's charts, drawn and published as notebook 05's chart cells do, in seconds.
 
     The best of two rounds, averaged over the authorities: the trend chart, the bar chart and
-    the strip chart of every authority, each saved as the page saves it (into a temporary
-    folder) and shown, with no kernel, no notebook and no HTML page around them. The pages'
-    data are read before the clock starts.
+    the strip chart of every authority, each saved as a pack page saves it (into a temporary
+    folder; SVG too only with `svg`) and shown, with no kernel, no notebook and no HTML page
+    around them. The pages' data are read before the clock starts.
     """
     from analysis.charts import benchmark as charts
     from analysis.charts import distribution, figures
@@ -103,19 +114,20 @@ def page_charts_seconds(authorities: Sequence[str] = DRAWN_FOR) -> float:
     pages = [load_page(a, dfe_dir=DFE_DIR) for a in authorities]
     points = [everyone.latest(with_every_area(p, DFE_DIR), charts.BAR_METRICS) for p in pages]
 
-    def draw(page, points, folder: str) -> None:
+    def draw(page, points, folder: str) -> None:  # notebook 05's chart cells
         name, table = page.authority.name, page.table
         title = benchmark_titles.trend_title(table, name)
         fig = charts.trend_chart(table, title, benchmark_titles.trend_subtitle(table, name))
         alt = benchmark_alt.trend_alt_text(table, name)
         numbers = charts.trend_table(table, name)
-        figures.publish(fig, "05_benchmark-trends", folder, alt=alt, table=numbers)
+        figures.publish(fig, "05_benchmark-trends", folder, alt=alt, table=numbers, svg=svg)
         title = benchmark_titles.bar_title(table, name)
         fig = charts.latest_bar_chart(table, title, benchmark_titles.bar_subtitle(table, name))
         alt = benchmark_alt.bar_alt_text(table, name)
         numbers = charts.latest_table(table)
-        figures.publish(fig, "05_benchmark-neighbours", folder, alt=alt, table=numbers)
-        distribution.publish(points, name, folder, **distribution_titles.words(points, name))
+        figures.publish(fig, "05_benchmark-neighbours", folder, alt=alt, table=numbers, svg=svg)
+        strip_words = distribution_titles.words(points, name)
+        distribution.publish(points, name, folder, svg=svg, **strip_words)
 
     best = float("inf")
     for _ in range(2):
@@ -156,6 +168,26 @@ def pack_pages(out: Path) -> int:
     return len(list(out.glob("*.html"))) - 1
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children, theirs included."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def page_runs(names: Sequence[str], svg: bool) -> list[tuple[str, list[str]]]:
+    """The loop's papermill runs of pack pages, with the parameters the pack gives each page."""
+    from analysis.report.pack import slug
+
+    runs = []
+    for name in names:
+        arguments = ["-p", "authority", name, "-p", "figures_dir", f"figures/{slug(name)}"]
+        runs.append((PAGE_NOTEBOOK, arguments + ([] if svg else ["-p", "svg", "False"])))
+    return runs
+
+
+ROWS = ("default", "pack", "all", "kpis")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure each row of issue 17's speed table and print it beside its goal."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -165,17 +197,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-kpis", action="store_true", help="leave out bench_kpis.py (make bench runs it)"
     )
+    parser.add_argument(
+        "--only",
+        choices=ROWS,
+        help="measure only this row: the default report (and nothing changed), the North East "
+        "pack, every authority (with the floor), or kpis",
+    )
+    parser.add_argument(
+        "--svg",
+        action="store_true",
+        help="build the packs with --svg; their plain loops and the floor write SVGs too",
+    )
     args = parser.parse_args(argv)
+    skipped = {"all"} if args.skip_all else set()
+    skipped |= {"kpis"} if args.skip_kpis else set()
+    wanted = {args.only} if args.only else set(ROWS) - skipped
+    pack_options = ["--svg"] if args.svg else []
     cpus = os.cpu_count() or 1
     print(f"machine: {cpus} CPUs, Python {sys.version.split()[0]}", flush=True)
-    b = stack_import_seconds()
-    print(f"B (import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert): {b:.2f} s")
-    print(f"{'what':<34} {'report':>8} {'against':>8} {'ratio':>6}   goal", flush=True)
+    if "default" in wanted:
+        b = stack_import_seconds()
+        print(f"B (import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert): {b:.2f} s")
+    print(f"{'what':<42} {'report':>8} {'against':>8} {'ratio':>6}   goal", flush=True)
 
     def show(what: str, seconds: float, against: float, goal: float, unit: str) -> None:
         ratio = seconds / against
         ok = "met" if ratio <= goal else "NOT met"
-        line = f"  {what:<32} {seconds:7.1f}s {against:7.1f}s {ratio:5.2f}x   <= {goal} {unit}"
+        line = f"  {what:<40} {seconds:7.1f}s {against:7.1f}s {ratio:5.2f}x   <= {goal} {unit}"
         print(f"{line}  {ok}", flush=True)  # each as it is measured: some take minutes
 
     def fresh_copy(tmp: Path, name: str) -> Path:
@@ -185,50 +233,78 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-plain-") as tmp_name:
         tmp = Path(tmp_name)
-        default = fresh_copy(tmp, "default")
-        cold = timed_report(default)
-        again = timed_report(default)
-        staged, notebooks = plain_loop(
-            fresh_copy(tmp, "plain"), [(nb, []) for nb in NOTEBOOKS], tmp / "plain-out", STAGES
-        )
-        what = f"default report, cold ({len(NOTEBOOKS)} nb)"
-        show(what, cold, staged + notebooks, 0.5, "x plain loop")
-        print(
-            f"    plain loop: `analysis stage {' '.join(STAGES)}` {staged:.1f} s, then "
-            f"papermill + nbconvert {notebooks:.1f} s"
-        )
+        if "default" in wanted:
+            default = fresh_copy(tmp, "default")
+            cold = timed_report(default)
+            again = timed_report(default)
+            # The runner's figures_dir: the loop's notebooks save the files the report's do.
+            runs = [(nb, ["-p", "figures_dir", "figures"]) for nb in NOTEBOOKS]
+            staged, notebooks = plain_loop(
+                fresh_copy(tmp, "plain"), runs, tmp / "plain-out", STAGES
+            )
+            what = f"default report, cold ({len(NOTEBOOKS)} nb)"
+            show(what, cold, staged + notebooks, 0.5, "x plain loop")
+            print(
+                f"    plain loop: `analysis stage {' '.join(STAGES)}` {staged:.1f} s, then "
+                f"papermill + nbconvert {notebooks:.1f} s"
+            )
 
-        names = region_names(REGION)
-        out = tmp / "region-out"
-        region = timed_report(fresh_copy(tmp, "region"), "--region", REGION, "--out", str(out))
-        pages = pack_pages(out)
-        runs = [(PAGE_NOTEBOOK, ["-p", "authority", name]) for name in names]
-        _, loop = plain_loop(fresh_copy(tmp, "plain-region"), runs, tmp / "plain-region-out")
-        show(f"{REGION} pack, cold ({pages} pages)", region, loop, 0.35, "x plain loop")
-        if pages != len(names):
-            print(f"    note: the pack wrote {pages} pages, the loop ran {len(names)}")
+        svg_note = ", with --svg" if args.svg else ""
+        if "pack" in wanted:
+            names = region_names(REGION)
+            out = tmp / "region-out"
+            copy = fresh_copy(tmp, "region")
+            before = children_cpu()
+            region = timed_report(copy, "--region", REGION, "--out", str(out), *pack_options)
+            pack_cpu = children_cpu() - before
+            pages = pack_pages(out)
+            runs = page_runs(names, args.svg)
+            before = children_cpu()
+            _, loop = plain_loop(fresh_copy(tmp, "plain-region"), runs, tmp / "plain-region-out")
+            loop_cpu = children_cpu() - before
+            what = f"{REGION} pack, cold ({pages} pages{svg_note})"
+            show(what, region, loop, 0.35, "x plain loop")
+            # The machine may be shared: CPU time, unlike wall time, hardly depends on what else
+            # runs. The pack's CPU spread over every CPU, against the serial loop's, is the
+            # ratio an otherwise idle machine would give at best.
+            print(
+                f"    CPU (user + system, kernels included): pack {pack_cpu:.1f} s, plain loop "
+                f"{loop_cpu:.1f} s; pack / {cpus} CPUs / loop = {pack_cpu / cpus / loop_cpu:.2f}x"
+            )
+            if pages != len(names):
+                print(f"    note: the pack wrote {pages} pages, the loop ran {len(names)}")
 
-        charts = page_charts_seconds()
-        if args.skip_all:
-            print("  --authority all: skipped (--skip-all)")
-        else:
+        if "pack" in wanted or "all" in wanted:
+            charts = page_charts_seconds(svg=args.svg)
+            made = "PNG, narrow PNG, CSV" + (" and SVG" if args.svg else "")
+            print(
+                f"    floor: one page's charts alone, published as a pack page publishes them "
+                f"({made}), in process: {charts:.2f} s; x pages / {cpus} CPUs"
+            )
+        if "pack" in wanted:
+            floor = len(names) * charts / cpus
+            print(f"    {REGION} pack's floor: {len(names)} pages: {floor:.1f} s")
+        if "all" in wanted:
             out = tmp / "all-out"
-            every = timed_report(fresh_copy(tmp, "all"), "--authority", "all", "--out", str(out))
+            copy = fresh_copy(tmp, "all")
+            every = timed_report(copy, "--authority", "all", "--out", str(out), *pack_options)
             pages = pack_pages(out)
             floor = pages * charts / cpus
-            show(f"--authority all, cold ({pages} pages)", every, floor, 1.25, "x floor")
-        print(
-            f"    floor: one page's charts alone, published as notebook 05 publishes them, in "
-            f"process: {charts:.2f} s; x pages / {cpus} CPUs"
-        )
-        show("nothing changed (default report)", again, b, 0.5, "B")
+            show(f"--authority all, cold ({pages} pages{svg_note})", every, floor, 1.25, "x floor")
+        elif not args.only:
+            print("  --authority all: skipped (--skip-all)")
+        if "default" in wanted:
+            show("nothing changed (default report)", again, b, 0.5, "B")
 
-    if args.skip_kpis:
-        print("  kpis on 1M + 1M records: see bench_kpis.py's 'kpis / pandas read' (goal <= 1.0x)")
+    if "kpis" not in wanted:
+        if not args.only:
+            print(
+                "  kpis on 1M + 1M records: see bench_kpis.py's 'kpis / pandas read' (goal <= 1.0x)"
+            )
     else:
         ratio = kpis_ratio()
         ok = "met" if float(ratio) <= 1.0 else "NOT met"
-        print(f"  {'kpis, 1M + 1M records':<32} {'':>17} {ratio:>5}x   <= 1.0 x pandas read  {ok}")
+        print(f"  {'kpis, 1M + 1M records':<40} {'':>17} {ratio:>5}x   <= 1.0 x pandas read  {ok}")
         print("    (bench_kpis.py: the whole command in process / pandas read_csv of both files)")
     return 0
 

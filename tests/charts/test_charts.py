@@ -743,10 +743,16 @@ def test_committed_notebook_follows_the_conventions(path):
     assert str(config.ROOT) not in text and "/home/" not in text
 
 
-def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_path):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+@pytest.fixture
+def shown(monkeypatch, tmp_path) -> list:
+    """What publish displays (object, keywords), the reports folder being tmp_path."""
+    found: list = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: found.append((obj, kw)))
     monkeypatch.setenv("ANALYSIS_REPORTS_DIR", str(tmp_path))
+    return found
+
+
+def test_publish_writes_the_csv_beside_the_figure_and_links_it(shown, tmp_path):
     rows = selection.select(shipped_like(), "open_cin_cases")
     table = data_tables.table(rows)
     result = figures.publish(
@@ -777,6 +783,37 @@ def test_publish_writes_the_csv_beside_the_figure_and_links_it(monkeypatch, tmp_
     html, meta = shown[1]
     assert '<a href="figures/02-open.csv">Download the data (CSV)</a>' in html.data
     assert meta == {"metadata": {"analysis": {"metrics": ["open_cin_cases"], "undated": False}}}
+
+
+def test_publish_without_svg_writes_png_narrow_and_csv_and_links_no_svg(shown, tmp_path):
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    table = data_tables.table(rows)
+    fig = kinds.change_chart(rows, "t")
+    figures.publish(fig, "02-open", "figures", alt="a chart", table=table, svg=False)
+    # The four files of the test above less 02-open.svg.
+    written = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert written == ["02-open-narrow.png", "02-open.csv", "02-open.png"]
+    image, _ = shown[0]
+    html, _ = shown[1]
+    links = [str(v) for v in image.metadata.values()] + [html.data]
+    assert not any(".svg" in text for text in links)
+    assert image.metadata["href"] == "figures/02-open.png"
+    # The same chart with SVG: the PNG, narrow PNG and CSV are the same bytes, the SVG added.
+    figures.publish(
+        kinds.change_chart(rows, "t"), "02-open", "with-svg", alt="a chart", table=table
+    )
+    for name in written:
+        assert (tmp_path / "with-svg" / name).read_bytes() == (
+            tmp_path / "figures" / name
+        ).read_bytes()
+    assert (tmp_path / "with-svg" / "02-open.svg").read_bytes().startswith(b"<?xml")
+
+
+def test_save_without_svg_writes_the_png_alone(tmp_path):
+    rows = selection.select(shipped_like(), "open_cin_cases")
+    written = figures.save(kinds.change_chart(rows, "t"), "02-open", tmp_path, svg=False)
+    assert [p.name for p in written] == ["02-open.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["02-open.png"]
 
 
 def _joins(ax) -> list[tuple[list[float], str]]:

@@ -243,6 +243,20 @@ def test_figures_dir_belongs_to_the_runner(previous):
     assert "figures_dir" in done.stderr
 
 
+def test_svg_belongs_to_the_runner_it_is_asked_for_with_the_svg_option(previous):
+    before = snapshot(previous / "reports")
+    done = run_report(previous, GOOD, "-p", "svg", "false")
+    assert done.returncode == 2
+    assert "parameter 'svg' is set by the report runner" in done.stderr and "--svg" in done.stderr
+    assert snapshot(previous / "reports") == before
+
+
+def test_only_a_pack_without_svg_is_given_svg_false():
+    # The default report and a pack with --svg leave the notebook's own default (True).
+    assert folders.runner_parameters(svg=True) == {"figures_dir": "figures"}
+    assert folders.runner_parameters(svg=False) == {"figures_dir": "figures", "svg": False}
+
+
 @pytest.mark.parametrize(
     ("value", "default", "from_cli", "expected"),
     [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,9 +139,11 @@ def test_page_names_are_plain_file_names():
 
 
 def test_a_page_in_a_pack_is_the_page_built_alone(tmp_path):
-    """Two authorities in a pack (warm kernels, in parallel) and each built alone."""
+    """Two authorities in a pack with --svg (warm kernels, in parallel) and each built alone;
+    then the same pack without --svg, in the same workspace (its cache kept)."""
     pack = tmp_path / "pack"
-    done = report(pack, "--authority", "Luton", "--authority", "York", notebooks=None)
+    authorities = ("--authority", "Luton", "--authority", "York")
+    done = report(pack, "--svg", *authorities, notebooks=None)
     pages = snapshot(pack / "reports")
     assert {"luton.html", "york.html", "luton.ipynb", "york.ipynb", "index.html"} <= set(pages)
     assert "2/2 pages done" in done.stderr
@@ -164,6 +167,31 @@ def test_a_page_in_a_pack_is_the_page_built_alone(tmp_path):
         assert figures == {
             k.split("/")[-1]: v for k, v in pages.items() if k.startswith(f"figures/{slug}/")
         }
+        # The default report writes SVGs: the trend, neighbours and strip charts (three).
+        assert sum(name.endswith(".svg") for name in figures) == 3
+
+    # Without --svg: the cached --svg runs are not reused (their SVGs would come back).
+    report(pack, *authorities, notebooks=None)
+    plain = snapshot(pack / "reports")
+    assert not [name for name in plain if name.endswith(".svg")]
+    assert set(plain) == {name for name in pages if not name.endswith(".svg")}
+    for page in ("index.html", "luton.html", "york.html"):
+        # Every file a page links or shows is there: a PNG, a narrow PNG, a CSV, no SVG.
+        links = re.findall(r'(?:href|src|srcset)="(figures/[^"]+)"', plain[page].decode())
+        assert links and all(link in plain for link in links), page
+    manifest = json.loads(plain["manifest.json"])["parameters"]
+    assert manifest["luton"]["svg"] is False
+    assert json.loads(pages["manifest.json"])["parameters"]["luton"]["svg"] is True
+    for name, data in plain.items():
+        if name.endswith(".ipynb"):
+            # The page's run differs by the parameter the pack gave it, its outputs do not.
+            assert b"svg = False" in data and b"svg = False" not in pages[name]
+        elif name != "manifest.json":
+            # The pages, index, PNGs and CSVs are those of the pack with SVGs, byte for byte.
+            assert data == pages[name], name
+    # And back: --svg again has its SVGs (its cached runs, not those without).
+    report(pack, "--svg", *authorities, notebooks=None)
+    assert snapshot(pack / "reports") == pages
 
 
 def test_an_unknown_region_is_refused_naming_the_regions(tmp_path):

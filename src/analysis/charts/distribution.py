@@ -385,7 +385,9 @@ def publish(
     title: str,
     subtitle: str,
     alt: str,
+    svg: bool = True,
 ) -> None:
-    """Draw the chart, save it with its numbers as NAME.png/.svg/.csv and show both on the page."""
+    """Draw the chart, save it with its numbers as NAME.png/.csv (and .svg unless `svg` is
+    False) and show both on the page."""
     fig = strip_chart(points, name, title, subtitle)
-    figures.publish(fig, NAME, figures_dir, alt=alt, table=strip_table(points))
+    figures.publish(fig, NAME, figures_dir, alt=alt, table=strip_table(points), svg=svg)

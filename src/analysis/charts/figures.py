@@ -1,4 +1,4 @@
-"""Figures leaving the notebook: shown as PNG with alt text and a table, saved as PNG and SVG."""
+"""Figures leaving the notebook: shown as PNG with alt text and a table, saved as PNG (and SVG)."""
 
 from __future__ import annotations
 
@@ -190,8 +190,11 @@ def publish(
     alt: str,
     table: Tables,
     caption: str = NUMBERS_SUMMARY,
+    *,
+    svg: bool = True,
 ) -> None:
-    """Save the figure (PNG, SVG), its narrow variant and its numbers (CSV), then show them.
+    """Save the figure (PNG, SVG unless `svg` is False), its narrow variant and its numbers
+    (CSV), then show them.
 
     The page links the CSV under the table ("Download the data (CSV)") when it was written, and
     the saved PNG from the chart, which opens it full size. A chart that offers a narrow
@@ -207,7 +210,7 @@ def publish(
     narrow_png = png_bytes(narrow) if narrow is not None else None
     if narrow is not None:
         close(narrow)
-    written = save(fig, name, figures_dir, table=table, png=png, narrow_png=narrow_png)
+    written = save(fig, name, figures_dir, table=table, png=png, narrow_png=narrow_png, svg=svg)
     by_name = {p.name: p for p in written}
     links: dict[str, object] = {}
     if f"{name}.png" in by_name:
@@ -251,13 +254,16 @@ def save(
     table: Tables | None = None,
     png: bytes | None = None,
     narrow_png: bytes | None = None,
+    *,
+    svg: bool = True,
 ) -> list[Path]:
     """Write NAME.png, NAME.svg (and NAME.csv of `table`, NAME-narrow.png of `narrow_png`)
     under figures_dir; return the paths.
 
-    "" or None saves nothing. `png` must be `png_bytes(fig)` of this figure as it is now: it is
-    written as given, not checked. Drawing freezes the figure's layout (layout.settle), so a
-    later draw keeps the axes where this one put them.
+    With `svg` False no NAME.svg is written (nor drawn): a pack page's default, whose page links
+    only the PNG and CSV. "" or None saves nothing. `png` must be `png_bytes(fig)` of this
+    figure as it is now: it is written as given, not checked. Drawing freezes the figure's
+    layout (layout.settle), so a later draw keeps the axes where this one put them.
     """
     folder = config.figures_dir(figures_dir)
     if folder is None:
@@ -267,7 +273,9 @@ def save(
     # png_bytes settled the layout: the SVG keeps it rather than laying the figure out again
     # (constrained layout takes 0.2-0.3 s a chart), and so matches the PNG.
     png = png_bytes(fig) if png is None else png
-    files = [(".png", png), (".svg", svg_bytes(fig))]
+    files = [(".png", png)]
+    if svg:
+        files.append((".svg", svg_bytes(fig)))
     if table is not None:
         files.append((".csv", csv_bytes(table)))
     if narrow_png is not None:

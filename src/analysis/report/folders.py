@@ -30,6 +30,20 @@ RUNS = ".runs"  # inside staging: each notebook run's own folder, emptied before
 RUNNER_PARAMETERS = {"figures_dir": FIGURES}
 
 
+# The notebook parameter that asks for each chart as SVG too (notebook 05's; default True). A
+# pack sets it False unless given --svg; the default report leaves it at the notebook's default.
+SVG_PARAMETER = "svg"
+
+
+def runner_parameters(svg: bool = True) -> dict[str, object]:
+    """The parameters the runner sets: RUNNER_PARAMETERS, and `svg` False when SVGs are not wanted.
+
+    Nothing is added when they are, so a page built with SVGs is the page the default report
+    builds, executed notebook and all.
+    """
+    return RUNNER_PARAMETERS | ({} if svg else {SVG_PARAMETER: False})
+
+
 class Interrupted(BaseException):
     """SIGTERM/SIGHUP during a run: unwinds like KeyboardInterrupt so staging is removed."""
 

@@ -18,7 +18,15 @@ from typing import Any
 from analysis import config, pipeline
 from analysis.errors import DataError, UsageError
 from analysis.report import cache, pages, provenance
-from analysis.report.folders import FIGURES, RUNNER_PARAMETERS, Interrupted, Layout, NotebookFailed
+from analysis.report.folders import (
+    FIGURES,
+    RUNNER_PARAMETERS,
+    SVG_PARAMETER,
+    Interrupted,
+    Layout,
+    NotebookFailed,
+    runner_parameters,
+)
 from analysis.report.lock import LockBusy, run_lock
 from analysis.report.pack import (
     PACK_INTRO,
@@ -113,6 +121,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="add every authority of this region to the pack (repeatable)",
     )
     parser.add_argument(
+        "--svg",
+        action="store_true",
+        help="in a pack, also write each chart as SVG (a pack page's charts are PNG and CSV; "
+        "the default report always writes SVG)",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=_positive_int,
@@ -167,6 +181,11 @@ def run(args: argparse.Namespace) -> int:
     for name in given:
         if name in RUNNER_PARAMETERS:
             raise UsageError(f"parameter {name!r} is set by the report runner; leave it out")
+        if name == SVG_PARAMETER:
+            raise UsageError(
+                f"parameter {name!r} is set by the report runner; leave it out (a pack writes "
+                "SVGs with --svg, the default report always does)"
+            )
     pack = None
     if args.authorities or args.region:
         if "authority" in given:
@@ -191,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
                 warm=not args.fresh_kernels,
                 use_cache=not args.no_cache,
                 pack=pack,
+                svg=args.svg or pack is None,
             )
     except LockBusy as exc:
         print(f"analysis report: {exc}; nothing was changed", file=sys.stderr)
@@ -261,10 +281,12 @@ def build(
     warm: bool = True,
     use_cache: bool = True,
     pack: Sequence[Any] | None = None,
+    svg: bool = True,
 ) -> int:
     """Build the whole report under the lock; return the exit status.
 
-    With `pack` (authorities), the one notebook is run once per authority: a page each.
+    With `pack` (authorities), the one notebook is run once per authority: a page each. With
+    `svg` False, notebooks that take the `svg` parameter save their charts as PNG and CSV only.
     """
     started = _now()
     names = [p.stem for p in notebooks] if pack is None else [slug(a.name) for a in pack]
@@ -276,7 +298,7 @@ def build(
     try:
         # Parameters first: a wrong name or type must stop the run before anything is written.
         per_notebook = check_parameters(
-            notebooks, given, RUNNER_PARAMETERS, layout.cache if use_cache else None
+            notebooks, given, runner_parameters(svg), layout.cache if use_cache else None
         )
     except UsageError as exc:
         entry.update(outcome="usage error", message=str(exc))
