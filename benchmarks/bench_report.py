@@ -6,12 +6,11 @@ timed in a copy of the project (a fresh clone's files, no built outputs), so not
 working tree holds can make it look faster:
 
 - cold: the first build in the copy (stages, every notebook, pages, index);
-- again: a second build with nothing changed (everything comes from .report-cache/);
-- pack: `report --authority all`, one page for every authority in the latest DfE tables,
-  with the cache emptied first, so every page is built; beside it, what drawing a page's two
-  charts costs on its own, and so the least 153 pages could take on this machine's CPUs.
+- again: a second build with nothing changed (everything comes from .report-cache/).
 
-Each is printed in seconds and as a multiple of B, beside the goals of the speed issue.
+Each is printed in seconds and as a multiple of B, beside its goal. The pack of every authority
+is timed once, by bench_plain.py, against its pages' charts drawn alone: timing it here too
+drew 153 pages twice in `make bench`.
 """
 
 from __future__ import annotations
@@ -25,13 +24,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))  # drawing_seconds draws with this checkout's package
+sys.path.insert(0, str(ROOT / "src"))  # bench_plain draws with this checkout's package
 STACK = "import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert"
-GOALS = {"cold": 2.5, "again": 0.5, "pack": 40.0}
+GOALS = {"cold": 2.5, "again": 0.5}
 LABELS = {
     "cold": "cold, default pages",
     "again": "again, nothing changed",
-    "pack": "--authority all",
 }
 
 
@@ -76,40 +74,6 @@ def timed_report(copy: Path, *args: str) -> float:
     return elapsed
 
 
-DRAWN_FOR = ("Luton", "Kent", "Isles of Scilly")  # a town, a county, the smallest
-
-
-def drawing_seconds(authorities: tuple[str, ...] = DRAWN_FOR) -> float:
-    """A pack page's two charts, built and saved as PNG and SVG in this process, seconds each.
-
-    The best of two rounds, averaged over the authorities: what a page costs with no kernel,
-    no notebook and no HTML at all, the floor under a pack's time per page.
-    """
-    from analysis.charts import benchmark as charts
-    from analysis.charts import figures
-    from analysis.published.page import load_page
-
-    tables = [load_page(a).table for a in authorities]
-    drawings = (
-        lambda table: charts.trend_chart(table, "t", "s"),
-        lambda table: charts.latest_bar_chart(table, "t"),
-    )
-    best = float("inf")
-    for _ in range(2):
-        started = time.perf_counter()
-        for table in tables:
-            for draw in drawings:
-                fig = draw(table)
-                try:
-                    figures.png_bytes(fig)
-                    figures.keep_layout(fig)
-                    figures.svg_bytes(fig)
-                finally:
-                    figures.close(fig)
-        best = min(best, (time.perf_counter() - started) / len(tables))
-    return best
-
-
 def main() -> int:
     """Measure B, then the report cold and with nothing changed; print seconds and ratios."""
     b = stack_import_seconds()
@@ -119,28 +83,18 @@ def main() -> int:
     )
     print(f"{'analysis report':<32} {'seconds':>8} {'x B':>7}   goal", flush=True)
 
-    def show(name: str, seconds: float, pages: int | None = None) -> None:
-        label = LABELS[name] + (f" ({pages} pages)" if pages is not None else "")
+    def show(name: str, seconds: float) -> None:
+        label = LABELS[name]
         ok = "met" if seconds / b <= GOALS[name] else "NOT met"
         line = f"  {label:<30} {seconds:8.2f} {seconds / b:6.1f}x   <= {GOALS[name]} B  {ok}"
-        print(line, flush=True)  # each as it is measured: the pack takes minutes
+        print(line, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         copy = Path(tmp) / "project"
         project_copy(copy)
         show("cold", timed_report(copy))
         show("again", timed_report(copy))
-        shutil.rmtree(copy / ".report-cache")
-        seconds = timed_report(copy, "--authority", "all")
-        pages = len(list((copy / "reports").glob("*.html"))) - 1  # all but the index
-        show("pack", seconds, pages)
-    draw = drawing_seconds()
     cpus = os.cpu_count() or 1
-    floor = pages * draw / cpus
-    print(
-        f"  a pack page's two charts alone (PNG and SVG, in process): {draw:.2f} s; {pages} "
-        f"pages of that on {cpus} CPUs, with nothing else: {floor:.0f} s = {floor / b:.0f} B"
-    )
     print(f"machine: {cpus} CPUs, Python {sys.version.split()[0]}")
     return 0
 
