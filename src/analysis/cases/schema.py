@@ -155,6 +155,8 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
     `raw` holds the schema's columns as read with `read_dtypes()`, indexed by each row's place
     in the file (row i is on line i + 2). Failures come as Issues, in row order then column
     order; their Problems are said by metrics.schema.problems.
+    The frames validated are check's own, and no schema here coerces: pandera validates them in
+    place (inplace=True) rather than copying a million rows first.
     """
     file = schema.file
     lines = raw.index.to_numpy() + 2
@@ -168,7 +170,7 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
         else:
             # Each distinct value is checked once, its Problem's line standing for its code.
             distinct = pd.DataFrame({name: pd.Series(values, dtype=object, copy=False)})
-            found = problems(alone, distinct, file, pd.Series(np.arange(len(values))))
+            found = problems(alone, distinct, file, pd.Series(np.arange(len(values))), inplace=True)
             issues += _spread_problems(found, codes, lines)
         if name in (schema.start, schema.end):
             typed[name] = _spread(parse_dates(values), codes, np.datetime64("NaT", "D"))
@@ -181,7 +183,7 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
     # Across columns, on the typed dates; a value is quoted as the file gives it.
     across = schema.frame.remove_columns(list(schema.columns))
     line_of = pd.Series(lines, index=raw.index)
-    found = problems(across, rows, file, line_of, shown=raw)
+    found = problems(across, rows, file, line_of, shown=raw, inplace=True)
     issues += _issues(found, lines)
     order = {c: i for i, c in enumerate(schema.columns)}
     issues.sort(key=lambda t: (t.row, order[t.column]))
@@ -194,13 +196,19 @@ def _checked_whole(ids: pd.Series, alone: pa.DataFrameSchema, lines: np.ndarray)
     line_of = pd.Series(lines, index=ids.index)
     column = ids.to_frame()
     unique = alone.columns[name].unique and not _strictly_increasing(ids.to_numpy())
-    found = problems(alone.update_column(name, unique=False), column, alone.name, line_of)
+    found = problems(
+        alone.update_column(name, unique=False), column, alone.name, line_of, inplace=True
+    )
     if unique:
         # An empty id is the required check's business, not a repeat of the other empty ones.
         filled = ids.to_numpy() != ""
         repeats = alone.update_column(name, checks=[], unique=True)
         found += problems(
-            repeats, column if filled.all() else column.loc[filled], alone.name, line_of
+            repeats,
+            column if filled.all() else column.loc[filled],
+            alone.name,
+            line_of,
+            inplace=True,
         )
     return _issues(found, lines)
 

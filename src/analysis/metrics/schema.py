@@ -278,6 +278,7 @@ def problems(
     file: str | pd.Series,
     lines: pd.Series | None = None,
     shown: pd.DataFrame | None = None,
+    inplace: bool = False,
 ) -> list[Problem]:
     """Every way `frame` breaks `schema` (pandera, lazy: all failures), each as a Problem.
 
@@ -291,7 +292,7 @@ def problems(
     """
     name = file if isinstance(file, str) else "table"
     missing = missing_columns(schema, frame.columns, name)
-    found_by_pandera = failures(schema, frame)
+    found_by_pandera = failures(schema, frame, inplace=inplace)
     if found_by_pandera.empty:
         return missing
     line_of = lines if lines is not None else pd.Series(np.arange(2, len(frame) + 2), frame.index)
