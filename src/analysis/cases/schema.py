@@ -160,13 +160,14 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
     """
     file = schema.file
     lines = raw.index.to_numpy() + 2
+    line_of = pd.Series(lines, index=raw.index, copy=False)
     issues: list[Issue] = []
     typed: dict[str, object] = {c: raw[c] for c in schema.columns}
     for name, column in schema.frame.columns.items():
         values, codes = _distinct(raw[name])
         alone = pa.DataFrameSchema({name: column}, name=file)
         if codes is None:
-            issues += _checked_whole(raw[name], alone, lines)
+            issues += _checked_whole(raw[name], alone, line_of)
         else:
             # Each distinct value is checked once, its Problem's line standing for its code.
             distinct = pd.DataFrame({name: pd.Series(values, dtype=object, copy=False)})
@@ -182,7 +183,6 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
     rows = pd.DataFrame(typed, copy=False)
     # Across columns, on the typed dates; a value is quoted as the file gives it.
     across = schema.frame.remove_columns(list(schema.columns))
-    line_of = pd.Series(lines, index=raw.index)
     found = problems(across, rows, file, line_of, shown=raw, inplace=True)
     issues += _issues(found, lines)
     order = {c: i for i, c in enumerate(schema.columns)}
@@ -190,18 +190,20 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
     return rows, issues
 
 
-def _checked_whole(ids: pd.Series, alone: pa.DataFrameSchema, lines: np.ndarray) -> list[Issue]:
+def _checked_whole(ids: pd.Series, alone: pa.DataFrameSchema, line_of: pd.Series) -> list[Issue]:
     """A text column checked row by row; a repeated value named with the other lines."""
     name = ids.name
-    line_of = pd.Series(lines, index=ids.index)
-    column = ids.to_frame()
-    unique = alone.columns[name].unique and not _strictly_increasing(ids.to_numpy())
+    values = ids.to_numpy(dtype=object)
+    column = pd.DataFrame(
+        {name: pd.Series(values, index=ids.index, dtype=object, copy=False)}, copy=False
+    )
+    unique = alone.columns[name].unique and not _strictly_increasing(values)
     found = problems(
         alone.update_column(name, unique=False), column, alone.name, line_of, inplace=True
     )
     if unique:
         # An empty id is the required check's business, not a repeat of the other empty ones.
-        filled = ids.to_numpy() != ""
+        filled = values != ""
         repeats = alone.update_column(name, checks=[], unique=True)
         found += problems(
             repeats,
@@ -210,7 +212,7 @@ def _checked_whole(ids: pd.Series, alone: pa.DataFrameSchema, lines: np.ndarray)
             line_of,
             inplace=True,
         )
-    return _issues(found, lines)
+    return _issues(found, line_of.to_numpy())
 
 
 def _issues(found: list[Problem], lines: np.ndarray) -> list[Issue]:
