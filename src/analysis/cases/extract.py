@@ -24,6 +24,7 @@ from analysis.cases.schema import (
     EPISODES,
     SCHEMAS,
     ExtractSchema,
+    Issue,
     check,
 )
 from analysis.errors import MAX_LISTED, DataError, Problem, capped, not_utf8
@@ -220,13 +221,9 @@ def _checked(
     typed, issues = check(raw, schema)
     lines = raw.index.to_numpy() + 2  # row i of the file is on line i + 2, blank lines or not
     typed["line"] = lines
-    problems = [
-        Problem(schema.file, int(lines[i]), col, raw[col].iat[i], expected)
-        for i, col, expected in issues
-    ]
     bad = np.zeros(len(raw), dtype=bool)
     if issues:
-        bad[[i for i, _, _ in issues]] = True
+        bad[[issue.row for issue in issues]] = True
     table = ExtractFile(
         schema=schema,
         sha256=digest,
@@ -234,18 +231,18 @@ def _checked(
         rows_read=len(raw),
         rejects=_rejects(raw, lines, bad, issues),
     )
-    return table, problems
+    return table, [issue.problem for issue in issues]
 
 
 def _rejects(
-    raw: pd.DataFrame, lines: np.ndarray, bad: np.ndarray, issues: list[tuple[int, str, str]]
+    raw: pd.DataFrame, lines: np.ndarray, bad: np.ndarray, issues: list[Issue]
 ) -> pd.DataFrame:
     """The bad rows as read, with their line and every reason, one row per line."""
     out = raw.loc[bad].copy()
     out.insert(0, "line", lines[bad])
     reasons: dict[int, list[str]] = {}
-    for i, col, expected in issues:
-        reasons.setdefault(i, []).append(f"column '{col}': value '{raw[col].iat[i]}': {expected}")
+    for i, _, p in issues:
+        reasons.setdefault(i, []).append(f"column '{p.column}': value '{p.value}': {p.expected}")
     out["reason"] = ["; ".join(reasons[i]) for i in np.flatnonzero(bad)]
     return out.reset_index(drop=True)
 

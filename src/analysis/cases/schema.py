@@ -5,24 +5,26 @@ Each schema says, once: the file's columns, which must hold a value, which are d
 the end date empty while the assessment or episode is open), the allowed assessment types, the
 file's key (an id used once) and that an end is never before its start.
 
-`check()` validates a file's rows against its schema with pandera, lazily (every failure, read
-through metrics.schema.failures, the one reader of pandera's failure cases), in a way that stays
-fast on a million rows: a column read as categories (few distinct values: types, dates, teams,
-workers) is validated on its distinct values, which are then spread back over the rows; an id
-column is validated whole. A strictly increasing id column (as extracts sorted by id
-are) is all distinct, which is much faster to see than hashing a million ids.
+`check()` validates a file's rows against its schema with pandera, lazily (every failure), and
+says each failure as a Problem through metrics.schema.problems, the one adapter from pandera's
+failures to problems. It stays fast on a million rows: a column read as categories (few distinct
+values: types, dates, teams, workers) is validated on its distinct values, whose Problems are
+then spread back over the rows; an id column is validated whole, on the file's lines. A strictly
+increasing id column (as extracts sorted by id are) is all distinct, which is much faster to see
+than hashing a million ids.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.metrics.schema import ASSESSMENT_TYPES, failures
+from analysis.errors import Problem
+from analysis.metrics.schema import ASSESSMENT_TYPES, problems
 
 REQUIRED = "a value (it is required)"
 DATE = "a date YYYY-MM-DD"
@@ -138,30 +140,39 @@ SCHEMAS: tuple[ExtractSchema, ...] = (ASSESSMENTS, EPISODES)
 
 # --- checking -------------------------------------------------------------------------------
 
-Issue = tuple[int, str, str]  # row position, column, what was expected
+
+class Issue(NamedTuple):
+    """One failure of a file's schema: the row's position in the frame, its column, the Problem."""
+
+    row: int
+    column: str
+    problem: Problem
 
 
 def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[Issue]]:
     """Typed rows (dates as datetime64, types as categories) and every failure of the schema.
 
-    `raw` holds the schema's columns as read with `read_dtypes()`. Failures are (row position,
-    column, expected), sorted by row then column.
+    `raw` holds the schema's columns as read with `read_dtypes()`, indexed by each row's place
+    in the file (row i is on line i + 2). Failures come as Issues, in row order then column
+    order; their Problems are said by metrics.schema.problems.
+    The frames validated are check's own, and no schema here coerces: pandera validates them in
+    place (inplace=True) rather than copying a million rows first.
     """
+    file = schema.file
+    lines = raw.index.to_numpy() + 2
+    line_of = pd.Series(lines, index=raw.index, copy=False)
     issues: list[Issue] = []
     typed: dict[str, object] = {c: raw[c] for c in schema.columns}
     for name, column in schema.frame.columns.items():
         values, codes = _distinct(raw[name])
-        rule = column
-        if column.unique and _strictly_increasing(values, codes):
-            rule = copy.copy(column)  # all distinct already: nothing to hash
-            rule.unique = False
-        for expected, at in _failures(rule, name, values):
-            rows = at if codes is None else np.flatnonzero(np.isin(codes, at))
-            if expected is None:  # a repeated id: name the other lines
-                rows = rows[np.asarray(values, dtype=object)[rows] != ""]
-                issues += _duplicates(raw[name], rows, column.metadata["duplicate"])
-            else:
-                issues += [(int(i), name, expected) for i in rows]
+        alone = pa.DataFrameSchema({name: column}, name=file)
+        if codes is None:
+            issues += _checked_whole(raw[name], alone, line_of)
+        else:
+            # Each distinct value is checked once, its Problem's line standing for its code.
+            distinct = pd.DataFrame({name: pd.Series(values, dtype=object, copy=False)})
+            found = problems(alone, distinct, file, pd.Series(np.arange(len(values))), inplace=True)
+            issues += _spread_problems(found, codes, lines)
         if name in (schema.start, schema.end):
             typed[name] = _spread(parse_dates(values), codes, np.datetime64("NaT", "D"))
         elif name == schema.type_column:
@@ -170,12 +181,61 @@ def check(raw: pd.DataFrame, schema: ExtractSchema) -> tuple[pd.DataFrame, list[
                 _spread(known, codes, -1), categories=ASSESSMENT_TYPES
             )
     rows = pd.DataFrame(typed, copy=False)
-    for check_ in schema.frame.checks:  # across columns: on the typed dates
-        ok = np.asarray(check_(rows).check_output)
-        issues += [(int(i), check_.name, check_.error) for i in np.flatnonzero(~ok)]
+    # Across columns, on the typed dates; a value is quoted as the file gives it.
+    across = schema.frame.remove_columns(list(schema.columns))
+    found = problems(across, rows, file, line_of, shown=raw, inplace=True)
+    issues += _issues(found, lines)
     order = {c: i for i, c in enumerate(schema.columns)}
-    issues.sort(key=lambda t: (t[0], order[t[1]]))
+    issues.sort(key=lambda t: (t.row, order[t.column]))
     return rows, issues
+
+
+def _checked_whole(ids: pd.Series, alone: pa.DataFrameSchema, line_of: pd.Series) -> list[Issue]:
+    """A text column checked row by row; a repeated value named with the other lines."""
+    name = ids.name
+    values = ids.to_numpy(dtype=object)
+    column = pd.DataFrame(
+        {name: pd.Series(values, index=ids.index, dtype=object, copy=False)}, copy=False
+    )
+    unique = alone.columns[name].unique and not _strictly_increasing(values)
+    found = problems(
+        alone.update_column(name, unique=False), column, alone.name, line_of, inplace=True
+    )
+    if unique:
+        # An empty id is the required check's business, not a repeat of the other empty ones.
+        filled = values != ""
+        repeats = alone.update_column(name, checks=[], unique=True)
+        found += problems(
+            repeats,
+            column if filled.all() else column.loc[filled],
+            alone.name,
+            line_of,
+            inplace=True,
+        )
+    return _issues(found, line_of.to_numpy())
+
+
+def _issues(found: list[Problem], lines: np.ndarray) -> list[Issue]:
+    """Problems said on file lines, with their rows' positions."""
+    at = np.searchsorted(lines, [p.line for p in found]).tolist()
+    return [Issue(i, p.column, p) for i, p in zip(at, found, strict=True)]
+
+
+def _spread_problems(found: list[Problem], codes: np.ndarray, lines: np.ndarray) -> list[Issue]:
+    """Problems of distinct values (on the line standing for their code) spread to the rows."""
+    by_code: dict[int, list[Problem]] = {}
+    for p in found:
+        by_code.setdefault(p.line, []).append(p)
+    if not by_code:
+        return []
+    rows = np.flatnonzero(np.isin(codes, list(by_code)))
+    return [
+        Issue(i, p.column, Problem(p.file, line, p.column, p.value, p.expected))
+        for i, line, code in zip(
+            rows.tolist(), lines[rows].tolist(), codes[rows].tolist(), strict=True
+        )
+        for p in by_code[code]
+    ]
 
 
 def _distinct(column: pd.Series) -> tuple[np.ndarray, np.ndarray | None]:
@@ -192,30 +252,6 @@ def _spread(done: np.ndarray, codes: np.ndarray | None, fill: object) -> np.ndar
     return np.append(done, np.array([fill], dtype=done.dtype))[codes]
 
 
-def _strictly_increasing(values: np.ndarray, codes: np.ndarray | None) -> bool:
-    return codes is None and bool((values[1:] > values[:-1]).all())
-
-
-def _failures(
-    rule: pa.Column, name: str, values: np.ndarray
-) -> list[tuple[str | None, np.ndarray]]:
-    """(expected, positions in `values`) for each check that fails; expected None for a repeat."""
-    # Object dtype, as read: pandas would otherwise convert (and check) every string again.
-    column = pd.Series(values, dtype=object, copy=False)
-    cases = failures(rule, pd.DataFrame({name: column}, copy=False), inplace=True)
-    out = []
-    for check_, group in cases.groupby("check", sort=False):
-        expected = None if check_ == "field_uniqueness" else str(check_)
-        out.append((expected, group["index"].to_numpy(dtype=np.int64)))
-    return out
-
-
-def _duplicates(ids: pd.Series, rows: np.ndarray, template: str) -> list[Issue]:
-    """Every row whose id is used on another line too, naming the other lines."""
-    lines = pd.Series(rows + 2, index=rows).groupby(ids.to_numpy()[rows])
-    found = []
-    for _, group in lines:
-        for pos, line in group.items():
-            others = ", ".join(str(x) for x in group if x != line)
-            found.append((int(pos), ids.name, template.format(others=others)))
-    return found
+def _strictly_increasing(values: np.ndarray) -> bool:
+    # Extracts sorted by id: all distinct, which is much faster to see than to hash.
+    return bool((values[1:] > values[:-1]).all())

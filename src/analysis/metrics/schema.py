@@ -14,6 +14,7 @@ names the one column it is about with `name`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -277,11 +278,12 @@ def problems(
     file: str | pd.Series,
     lines: pd.Series | None = None,
     shown: pd.DataFrame | None = None,
+    inplace: bool = False,
 ) -> list[Problem]:
     """Every way `frame` breaks `schema` (pandera, lazy: all failures), each as a Problem.
 
-    Built on `failures`; the project's adapter from them to problems (metrics, published; the
-    case-level extracts' cases.schema.check goes through `failures` too).
+    Built on `failures`; the project's one adapter from them to problems, for the metric
+    tables, the published tables and the case-level extracts (cases.schema.check).
     `file` and `lines` may be per-row Series (rows from several files); lines default to the
     row position + 2 (the header is line 1). `shown` holds values as the user wrote them ("101%"),
     quoted instead of the parsed ones (101.0). A column missing from the header is a problem on
@@ -290,7 +292,7 @@ def problems(
     """
     name = file if isinstance(file, str) else "table"
     missing = missing_columns(schema, frame.columns, name)
-    found_by_pandera = failures(schema, frame)
+    found_by_pandera = failures(schema, frame, inplace=inplace)
     if found_by_pandera.empty:
         return missing
     line_of = lines if lines is not None else pd.Series(np.arange(2, len(frame) + 2), frame.index)
@@ -357,18 +359,37 @@ class _Where:
 
     def __init__(self, frame: pd.DataFrame, file_of: pd.Series, line_of: pd.Series) -> None:
         self.frame, self.file_of, self.line_of = frame, file_of, line_of
+        self._groups: dict[tuple[str, ...], dict] = {}
 
     def row(self, idx) -> dict:
         return {k: ("" if v is None else v) for k, v in self.frame.loc[idx].items()}
 
     def duplicate(self, idx, key: list[str], template: str) -> str:
         """The message for a row repeating a key: the first row's place, or the others' lines."""
-        same = (self.frame[key] == self.frame.loc[idx, key]).all(axis=1)
-        rows = self.frame.index[same.to_numpy()]
+        rows = self._same(tuple(key)).get(idx, (idx,))
         first = rows[0]
         others = ", ".join(str(int(self.line_of[r])) for r in rows if r != idx)
+        fields = {f for _, f, _, _ in Formatter().parse(template) if f}
         return template.format(
             first=f"{self.file_of[first]}:{int(self.line_of[first])}",
             others=others,
-            **self.row(idx),
+            **(self.row(idx) if fields - {"first", "others"} else {}),
         )
+
+    def _same(self, key: tuple[str, ...]) -> dict:
+        """Each row whose key is repeated: every row with that key (itself too), in order."""
+        # Grouped once for all the repeats: comparing the whole frame for each of many
+        # repeated rows would take rows x repeats.
+        if key not in self._groups:
+            repeated = self.frame.duplicated(list(key), keep=False).to_numpy()
+            if not repeated.any():
+                self._groups[key] = {}
+                return self._groups[key]
+            sub = self.frame.loc[repeated, list(key)]
+            labels = sub.index
+            same = {}
+            for at in sub.groupby(list(key), sort=False, dropna=False).indices.values():
+                group = tuple(labels[at])
+                same |= dict.fromkeys(group, group)
+            self._groups[key] = same
+        return self._groups[key]
