@@ -6,7 +6,7 @@ import pytest
 from tidy_rows import monthly, shipped_like
 
 from analysis.present import selection
-from analysis.story import titles
+from analysis.story import titles, wording
 
 
 def _points(df):
@@ -83,3 +83,17 @@ def test_cases_that_rose_and_fell_back_returned_rather_than_stayed():
     assert titles.cin_title(df) == "Open CIN cases returned to 900"
     df.loc[1, "value"] = 900
     assert titles.cin_title(df) == "Open CIN cases stayed at 900"
+
+
+def test_page_02s_title_and_finding_agree_when_cases_came_back():
+    df = monthly("open_cin_cases", [900, 950, 900])
+    assert titles.cin_title(df) == "Open CIN cases returned to 900"
+    assert wording.cin_finding(df, "Anytown") == (
+        "In Anytown, open children in need cases returned to 900 in March 2013, the figure in "
+        "January 2013."
+    )
+    # Level throughout: "stayed", never "stayed by 0".
+    df.loc[1, "value"] = 900
+    assert wording.cin_finding(df, "Anytown") == (
+        "In Anytown, open children in need cases stayed at 900 from January 2013 to March 2013."
+    )

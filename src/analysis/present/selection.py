@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -96,23 +97,30 @@ class Change:
 
 
 def change(df: pd.DataFrame, metric: str, scope: str = SERVICE) -> Change:
-    """The first and last valued rows of a metric and scope; ValueError if fewer than two."""
+    """The first and last valued rows of a metric and scope; ValueError if fewer than two.
+
+    `came_back` when they are equal and a row between differs: another figure, or a count
+    withheld as 1 to 5 (never equal to a count that is shown).
+    """
     rows = select(df, metric, scope)
-    rows = rows[rows["value"].notna()]
-    if len(rows) < 2:
+    valued = np.flatnonzero(rows["value"].notna().to_numpy())
+    if len(valued) < 2:
         raise ValueError(f"metric '{metric}' scope '{scope}' needs a before and an after value")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    ends = float(first["value"])
+    first, last = rows.iloc[valued[0]], rows.iloc[valued[-1]]
+    before, after = float(first["value"]), float(last["value"])
+    span = rows.iloc[valued[0] : valued[-1] + 1]
+    hidden = (span["qualifier"] == tidy.SUPPRESSED) & (span["unit"] == "count")
+    moved = (span["value"].notna() & (span["value"] != before)) | hidden
     return Change(
         metric=metric,
         scope=scope,
         unit=str(first["unit"]),
-        before=float(first["value"]),
-        after=float(last["value"]),
+        before=before,
+        after=after,
         before_period=str(first["period"]),
         after_period=str(last["period"]),
         undated=pd.isna(first["period_start"]) or pd.isna(last["period_start"]),
-        came_back=ends == float(last["value"]) and bool((rows["value"] != ends).any()),
+        came_back=before == after and bool(moved.any()),
     )
 
 

@@ -16,6 +16,7 @@ from analysis.config import resolve
 from analysis.metrics import catalogue, tidy
 from analysis.present import formatting
 from analysis.present.formatting import fmt_value, timescale
+from analysis.present.selection import change
 from analysis.privacy import disclosure
 
 # The cabinet report's before and after (July 2012, paras 4.3 and 4.7), and the months charted.
@@ -248,18 +249,6 @@ def _at(table: pd.DataFrame, metric: str, month: np.datetime64) -> str:
     return fmt_value(r["value"], r["unit"], r["qualifier"])
 
 
-def moved_between(
-    table: pd.DataFrame, metric: str, scope: str, start: np.datetime64, end: np.datetime64, value
-) -> bool:
-    """Whether a series, equal to `value` in months `start` and `end`, had another figure in a
-    month between (a count withheld as 1 to 5 differs from any shown count)."""
-    rows = table[(table["metric"] == metric) & (table["scope"] == scope)]
-    months = rows["period_start"].to_numpy().astype("datetime64[M]")
-    rows = rows[(months >= start) & (months <= end)]
-    hidden = (rows["qualifier"] == tidy.SUPPRESSED) & (rows["unit"] == "count")
-    return bool(((rows["value"].notna() & (rows["value"] != value)) | hidden).any())
-
-
 def _month_name(month: np.datetime64) -> str:
     return month_labels(np.array([month], dtype="datetime64[M]"))[0]
 
@@ -275,12 +264,12 @@ def compared_months(table: pd.DataFrame, synthetic: bool) -> tuple[np.datetime64
 def _level(
     table: pd.DataFrame, metric: str, said: list[str], first: np.datetime64, last: np.datetime64
 ) -> str | None:
-    """ "stayed at" or "were back at" when a figure reads the same in both months, else None."""
-    if said[0] != said[1] or said[0].startswith("between"):
+    """ "stayed at" or "were back at" when a count reads the same in both months, else None."""
+    if said[0] != said[1] or not said[0][:1].isdigit():  # a range, or not available
         return None
-    ends = _row(table, metric, first)
-    moved = ends is not None and moved_between(table, metric, "service", first, last, ends["value"])
-    return "were back at" if moved else "stayed at"
+    months = table["period_start"].to_numpy().astype("datetime64[M]")
+    span = table[(months >= first) & (months <= last)]
+    return "were back at" if change(span, metric).came_back else "stayed at"
 
 
 def headline(table: pd.DataFrame, authority: str, synthetic: bool) -> str:

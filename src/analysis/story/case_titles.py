@@ -8,14 +8,13 @@ suppressed, the first and last months shown with a figure instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from analysis.present.formatting import fmt_value
 from analysis.present.selection import SERVICE, Change, change
-from analysis.story.case_kpis import CasePage, compared_months, moved_between, present
+from analysis.story.case_kpis import CasePage, compared_months, present
 from analysis.story.titles import by_how_much, fit, from_to, level, measures, verb, went
 
 TOO_FEW = "too few months with a figure to compare"
@@ -32,19 +31,14 @@ def between(
     nearest them with a figure, inside that span first, else over all the months shown."""
     mine = rows[(rows["metric"] == metric) & (rows["scope"] == scope)]
     months = _months(mine)
-    pair = mine[(months == first) | (months == last)]
+    # Inside the span, change() takes its first and last months with a figure: the compared
+    # months themselves when both have one.
     inside = mine[(months >= first) & (months <= last)]
-    for candidate in (pair, inside, mine):
+    for candidate in (inside, mine):
         try:
-            c = change(candidate, metric, scope)
+            return change(candidate, metric, scope)
         except (ValueError, KeyError):
             continue
-        if c.difference != 0:
-            return c
-        # The compared pair alone cannot tell "stayed" from "came back": the months between can.
-        span = _months(candidate[candidate["value"].notna()])
-        moved = moved_between(mine, metric, scope, span.min(), span.max(), c.before)
-        return replace(c, came_back=moved)
     return None
 
 
@@ -130,9 +124,8 @@ def caseload_title(page: CasePage, teams: Sequence[str]) -> str:
     verbs = {verb(c) for _, c in changes}
     if len(verbs) == 1:
         where = {1: "the team", 2: "both teams"}.get(len(changes), "every team")
-        return fit(
-            f"Caseloads {verbs.pop()} in {where}, {span}", f"Caseloads {verb(changes[0][1])}"
-        )
+        how = level(verbs.pop())
+        return fit(f"Caseloads {how} in {where}, {span}", f"Caseloads {how}")
     moves = " and ".join(f"{went(c)} in {t}" for t, c in changes)
     return fit(f"Caseloads {moves}", f"Caseloads changed unevenly across teams, {span}")
 

@@ -115,7 +115,7 @@ def caseload_title(df: pd.DataFrame) -> str:
         moved = level(verbs.pop())
         how = f"{moved} in {'every team' if len(loads) > 1 else 'the team'}"
     else:
-        how = _join([f"{verb(c)} in {c.scope}" for c in loads])
+        how = _join([f"{went(c)} in {c.scope}" for c in loads])
     grew = f"{verb(staff)} {from_to(staff)}"
     return fit(
         f"Caseloads {how} as the establishment {grew}",
@@ -129,7 +129,7 @@ def cin_title(df: pd.DataFrame) -> str:
     """Notebook 02: how far open children in need cases moved."""
     c = change(df, "open_cin_cases")
     if c.difference == 0:
-        return fit(f"Open CIN cases {went(c)}", f"Open CIN cases {verb(c)}")
+        return f"Open CIN cases {went(c)}"
     return fit(
         f"Open CIN cases {verb(c)} {by_how_much(c)}, {from_to(c)}",
         f"Open CIN cases {verb(c)} {by_how_much(c)}",
@@ -145,11 +145,11 @@ def backlog_title(df: pd.DataFrame) -> str:
         return fit(
             f"Assessment backlogs {how}: "
             + ", ".join(f"{_short(c.metric)} {from_to(c)}" for c in changes),
-            f"Assessment backlogs {how}",
+            f"Assessment backlogs {level(how)}",
         )
     return fit(
         "; ".join(f"{_start(_short(c.metric))} backlog {verb(c)} {from_to(c)}" for c in changes),
-        _join([f"{_short(c.metric)} backlog {verb(c)}" for c in changes]).capitalize(),
+        _join([f"{_short(c.metric)} backlog {went(c)}" for c in changes]).capitalize(),
     )
 
 

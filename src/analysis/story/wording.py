@@ -26,19 +26,22 @@ from analysis.present.selection import (
     source_numbers,
     teams,
 )
-
-
-def _verb(c: Change) -> str:
-    return "fell" if c.difference < 0 else "rose" if c.difference > 0 else "stayed"
+from analysis.story.titles import verb
 
 
 def _from_to(c: Change, dated: bool = True) -> str:
+    """titles.from_to, with the periods when `dated` and the rows have dates."""
     before, after = fmt_value(c.before, c.unit), fmt_value(c.after, c.unit)
+    dated = dated and not c.undated
+    if c.difference == 0 and c.came_back:
+        if dated:
+            return f"to {before} {when(c.after_period)}, the figure {when(c.before_period)}"
+        return f"to {before}"
     if c.difference == 0:
-        if dated and not c.undated:
+        if dated:
             return f"at {before} from {_noun(c.before_period)} to {_noun(c.after_period)}"
         return f"at {before}"
-    if dated and not c.undated:
+    if dated:
         return f"from {before} {when(c.before_period)} to {after} {when(c.after_period)}"
     return f"from {before} to {after}"
 
@@ -46,7 +49,7 @@ def _from_to(c: Change, dated: bool = True) -> str:
 def change_sentence(c: Change, subject: str | None = None) -> str:
     """One sentence: what changed, by how much and by what share of the starting value."""
     subject = subject or label(c.metric)
-    text = f"{subject} {_verb(c)} {_from_to(c)}"
+    text = f"{subject} {verb(c)} {_from_to(c)}"
     if c.difference != 0:
         size = fmt_value(abs(c.difference), c.unit)
         share = f", {fmt_pct(abs(c.pct_change))}" if c.pct_change is not None else ""
@@ -74,10 +77,10 @@ def caseload_finding(df: pd.DataFrame, authority: str) -> str:
     """The one-sentence headline of notebook 01."""
     staff = change(df, "staff_establishment")
     loads = [
-        f"{_verb(c)} {_from_to(c, dated=False)} in {c.scope}"
+        f"{verb(c)} {_from_to(c, dated=False)} in {c.scope}"
         for c in (change(df, "caseload_per_worker", t) for t in teams(df))
     ]
-    grew = f"{_verb(staff)} {_from_to(staff, dated=False)}"
+    grew = f"{verb(staff)} {_from_to(staff, dated=False)}"
     return (
         f"In {authority}, as the staff establishment {grew}, "
         f"the average caseload per worker {_join(loads)}."
@@ -102,11 +105,11 @@ def caseload_text(df: pd.DataFrame) -> str:
 def cin_finding(df: pd.DataFrame, authority: str) -> str:
     """The one-sentence headline of notebook 02."""
     c = change(df, "open_cin_cases")
+    if c.difference == 0:
+        return f"In {authority}, open children in need cases {verb(c)} {_from_to(c)}."
     size = fmt_value(abs(c.difference), c.unit)
     share = f" ({fmt_pct(abs(c.pct_change))})" if c.pct_change is not None else ""
-    return (
-        f"In {authority}, open children in need cases {_verb(c)} by {size}{share}, {_from_to(c)}."
-    )
+    return f"In {authority}, open children in need cases {verb(c)} by {size}{share}, {_from_to(c)}."
 
 
 def cin_text(df: pd.DataFrame) -> str:
@@ -229,14 +232,14 @@ def timeliness_finding(df: pd.DataFrame, points: list[pd.DataFrame], authority: 
         # Every backlog runs over the same periods: name them once, at the end.
         ((before, after),) = spans
         backlogs = _join(
-            f"the {_short(c.metric)} assessment backlog {_verb(c)} {_from_to(c, dated=False)}"
+            f"the {_short(c.metric)} assessment backlog {verb(c)} {_from_to(c, dated=False)}"
             for c in changes
         )
         backlogs += f" between {_noun(before)} and {_noun(after)}"
     else:
         # Each series names its own first and last period.
         backlogs = _join(
-            f"the {_short(c.metric)} assessment backlog {_verb(c)} {_from_to(c)}" for c in changes
+            f"the {_short(c.metric)} assessment backlog {verb(c)} {_from_to(c)}" for c in changes
         )
     shares, period = _latest_shares(points)
     timeliness = f"{when(period)} {shares} assessments" if period else shares
