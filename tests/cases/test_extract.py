@@ -209,3 +209,24 @@ def test_an_extract_saved_as_windows_1252_names_the_line_and_byte(tmp_path):
         "expected UTF-8 text; this file looks saved in another encoding (Excel's plain 'CSV' is "
         "Windows-1252): save it again as 'CSV UTF-8 (Comma delimited)'"
     )
+
+
+def test_kpis_sets_nothing_aside_when_it_writes_nothing_and_leaves_others_rejects_alone(
+    tmp_path, capsys
+):
+    folder = write_extract(tmp_path / "cases", assessments=BAD_A)
+    out, restricted = tmp_path / "out", tmp_path / "restricted"
+    restricted.mkdir()
+    earlier = restricted / "assessments.rejects.csv"
+    earlier.write_text("line,reason\n9,an analyst's earlier quarantine\n", encoding="utf-8")
+    argv = ["kpis", "--cases", str(folder), "--out", str(out), "--rejects", str(restricted)]
+    # A run that stops (no month to count in 2030) writes no rejects either.
+    assert main([*argv, "--quarantine", "--from", "2030-01"]) == 2
+    assert "nothing was written" in capsys.readouterr().err
+    assert earlier.read_text(encoding="utf-8").endswith("earlier quarantine\n")
+    # A run without --quarantine (as the kpis stage of every report) does not touch them.
+    good = write_extract(tmp_path / "good", assessments=A_HEADER + GOOD_A)
+    good_argv = ["kpis", "--cases", str(good), "--out", str(out), "--rejects", str(restricted)]
+    assert main(good_argv) == 0
+    assert earlier.read_text(encoding="utf-8").endswith("earlier quarantine\n")
+    assert not out.joinpath("rejects").exists()

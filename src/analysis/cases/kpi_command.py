@@ -178,25 +178,25 @@ def write_kpis(
     rejects_dir = restricted_folder(rejects, out)
     if cases:
         extract = read_extract(cases, quarantine=quarantine)
-        for table in extract.files:
-            _set_aside(
-                quarantine,
-                rejects_dir,
-                table.name,
-                rejects_text(table),
-                len(table.rejects),
-                table.rows_read,
-                "rows",
-            )
+        aside = [
+            (t.name, rejects_text(t), len(t.rejects), t.rows_read, "rows") for t in extract.files
+        ]
         table = compute(extract, timescales=timescales, first=first_month, last=last_month)
         inputs = _extract_inputs(extract, quarantine, rejects_dir)
         # Made-up records (`analysis synth`): the page says so and charts the story's months.
         about = {"input": "csv", "synthetic": is_synthetic(cases)}
     else:
         records = _read_records(annex_a, cin_census, quarantine)
-        for f in records.files:
-            text = f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else ""
-            _set_aside(quarantine, rejects_dir, f.name, text, len(f.rejects), f.read, f.unit)
+        aside = [
+            (
+                f.name,
+                f.rejects.to_csv(index=False, lineterminator="\n") if len(f.rejects) else "",
+                len(f.rejects),
+                f.read,
+                f.unit,
+            )
+            for f in records.files
+        ]
         # The DfE files name the authority and give census rates; a workbook without
         # --authority needs neither, so they are not read (a third of a second).
         known = None
@@ -225,6 +225,9 @@ def write_kpis(
             "no month to count: the input holds no dated records in the months asked for; "
             "nothing was written"
         )
+    if quarantine:
+        for name, text, count, read, unit in aside:
+            _set_aside(rejects_dir, name, text, count, read, unit)
     if publish:
         table = disclosure.suppress(table, threshold=threshold, complements=protect_differences)
     tidy.write(table, out / "metrics.csv")
@@ -249,20 +252,18 @@ def unknown_note(la_code: str | None) -> str:
     )
 
 
-def _set_aside(
-    quarantine: bool, folder: Path, name: str, text: str, count: int, read: int, unit: str
-) -> None:
-    """Write a file's quarantined records to the restricted folder, or clear an old one."""
+def _set_aside(folder: Path, name: str, text: str, count: int, read: int, unit: str) -> None:
+    """Write a file's quarantined records to the restricted folder.
+
+    Only a quarantining run touches the folder: a run without --quarantine (the kpis stage of
+    every report) leaves the rejects an analyst set aside from other input where they are.
+    """
     rejects = folder / f"{Path(name).stem}.rejects.csv"
-    if quarantine:
-        write_text(rejects, text)
-        print(
-            f"{name}: {count} of {read} {unit} quarantined -> {relative_to_root(rejects)} "
-            "(record-level: restricted, never publish)"
-        )
-    else:
-        # A rejects file left by an earlier run would describe other input.
-        rejects.unlink(missing_ok=True)
+    write_text(rejects, text)
+    print(
+        f"{name}: {count} of {read} {unit} quarantined -> {relative_to_root(rejects)} "
+        "(record-level: restricted, never publish)"
+    )
 
 
 def _read_records(
