@@ -249,6 +249,11 @@ def test_svg_belongs_to_the_runner_it_is_asked_for_with_the_svg_option(previous)
     assert done.returncode == 2
     assert "parameter 'svg' is set by the report runner" in done.stderr and "--svg" in done.stderr
     assert snapshot(previous / "reports") == before
+    # --svg is a pack's: asked of the default report (which always writes SVG) it is refused.
+    done = run_report(previous, GOOD, "--svg")
+    assert done.returncode == 2
+    assert "--svg applies to a pack" in done.stderr
+    assert snapshot(previous / "reports") == before
 
 
 def test_only_a_pack_without_svg_is_given_svg_false():

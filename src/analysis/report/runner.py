@@ -192,6 +192,10 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("a pack sets each page's authority: leave out -p authority")
         notebooks = [pack_notebook(layout, notebooks)]
         pack = pack_authorities(args.authorities, args.region, given.get("dfe_dir"))
+    elif args.svg:
+        raise UsageError(
+            "--svg applies to a pack (--authority, --region): the default report always writes SVG"
+        )
     else:
         if isinstance(given.get("authority"), str) and any_authority_notebooks(layout, notebooks):
             # The name as the DfE writes it: "-p authority hull" is the page a pack builds for
@@ -300,8 +304,12 @@ def build(
         per_notebook = check_parameters(
             notebooks, given, runner_parameters(svg), layout.cache if use_cache else None
         )
-    except UsageError as exc:
-        entry.update(outcome="usage error", message=str(exc))
+        # And the paths the notebooks read by default must be those pipeline.yaml makes.
+        cache_dir = layout.cache if use_cache else None
+        check_needs(layout, {p: notebook_parameters(p, cache_dir) for p in notebooks})
+    except (UsageError, DataError) as exc:
+        entry.update(outcome="usage error" if isinstance(exc, UsageError) else "failed")
+        entry["message"] = str(exc)
         _append_log(layout, entry)
         raise
     swapped = False
@@ -398,9 +406,6 @@ def _build_with_pool(
 ) -> None:
     """The build itself, its notebooks run in `pool`'s kernels."""
     staging = layout.staging
-    cache_dir = store.root if store is not None else None
-    defaults = {p: notebook_parameters(p, cache_dir) for p in notebooks}
-    check_needs(layout, defaults)
     stages, sources = plan(layout, notebooks, per_notebook)
     if clean:
         # Kernels start and import the stack while the stages run, on the CPUs the stages
@@ -409,7 +414,8 @@ def _build_with_pool(
         count = min(jobs - 1, len(pack) if pack is not None else len(notebooks))
         run_stages(stages, store, lambda: prestart_kernels(pool, notebooks, count))
 
-    effective = {p: defaults[p] | per_notebook[p] for p in notebooks}
+    cache_dir = store.root if store is not None else None
+    effective = {p: notebook_parameters(p, cache_dir) | per_notebook[p] for p in notebooks}
     tasks = make_tasks(notebooks, per_notebook, effective, pack)
     task_effective = {t.name: effective[t.notebook] | dict(t.parameters) for t in tasks}
     inputs = provenance.hash_inputs(_input_paths(sources, notebooks, effective))
