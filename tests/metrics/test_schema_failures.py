@@ -24,12 +24,6 @@ def test_every_failing_value_is_a_row_with_its_index_column_check_and_value() ->
     assert rows == [("11", "kind", "one of a, b", "c"), ("12", "n", "at least 0", "-3")]
 
 
-def test_a_column_checked_alone_reports_its_failures_too() -> None:
-    frame = pd.DataFrame({"n": [5, -1]})
-    found = failures(SCHEMA.columns["n"], frame)
-    assert found[["index", "check"]].astype(str).values.tolist() == [["1", "at least 0"]]
-
-
 def test_a_frame_that_passes_has_no_failures() -> None:
     found = failures(SCHEMA, pd.DataFrame({"kind": ["b"], "n": [0]}))
     assert found.empty and tuple(found.columns) == FAILURE_COLUMNS

@@ -255,7 +255,7 @@ FAILURE_COLUMNS: tuple[str, ...] = ("index", "column", "check", "failure_case")
 
 
 def failures(
-    schema: pa.DataFrameSchema | pa.Column, frame: pd.DataFrame, inplace: bool = False
+    schema: pa.DataFrameSchema, frame: pd.DataFrame, inplace: bool = False
 ) -> pd.DataFrame:
     """Every way `frame` breaks `schema`, validated lazily: one row per failing value.
 
