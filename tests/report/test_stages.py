@@ -47,3 +47,13 @@ def test_the_kpis_stage_writes_published_monthly_kpis_of_its_extract(tmp_path: P
         True,
         5,
     )
+
+
+def test_write_kpis_keeps_the_catalogues_timescale_for_any_kind_it_is_not_given(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "kpis"
+    kpi_command.write_kpis(out, cases=SMALL_EXTRACT, timescales={"single": 40})
+    record = json.loads((out / kpi_command.RUN_FILE).read_text(encoding="utf-8"))
+    # single as given; initial and core are the catalogue's 10 and 35 working days.
+    assert record["timescales_working_days"] == {"core": 35, "initial": 10, "single": 40}

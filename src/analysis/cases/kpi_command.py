@@ -151,7 +151,7 @@ def write_kpis(
     the monthly KPIs and write `out`/metrics.csv with its run record.
 
     The options are `analysis kpis`'s, under the same names; `first` and `last` are months like
-    2012-04, `timescales` maps each assessment kind to working days (default the catalogue's).
+    2012-04, `timescales` maps assessment kinds to working days (any left out: the catalogue's).
     Raises UsageError for options that do not fit, DataError for bad input; nothing is written
     then.
     """
@@ -162,7 +162,8 @@ def write_kpis(
     threshold = disclosure.DEFAULT_THRESHOLD if threshold is None else threshold
     if threshold < 1:
         raise UsageError(f"--threshold must be at least 1, not {threshold}")
-    timescales = dict(catalogue.timescales() if timescales is None else timescales)
+    # Kinds the caller leaves out keep the catalogue's timescale.
+    timescales = {**catalogue.timescales(), **(timescales or {})}
     if min(timescales.values()) < 1:
         raise UsageError("timescales must be at least 1 working day")
     try:
