@@ -83,8 +83,7 @@ notebooks: stages ## Re-execute the committed notebooks in place (clean kernel, 
 lab: stages ## Open JupyterLab on the notebooks
 	$(PY) -m jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-bench: $(ENV_STAMP) ## Benchmarks, printing ratios: the report against B (stack import), KPIs at national scale, kpis on census XML and Annex A, the report against a plain papermill loop
-	$(PY) benchmarks/bench_report.py
+bench: $(ENV_STAMP) ## Benchmarks, printing ratios: KPIs at national scale, kpis on census XML and Annex A, the report against a plain papermill loop, its drawing floor and B (stack import)
 	$(PY) benchmarks/bench_kpis.py
 	$(PY) benchmarks/bench_case_files.py
 	$(PY) benchmarks/bench_plain.py --skip-kpis

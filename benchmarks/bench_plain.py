@@ -50,9 +50,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-# Beside this file: B, the project copy and the timed report run are bench_report's (it also
-# puts this checkout's src/ on sys.path).
-from bench_report import ROOT, project_copy, stack_import_seconds, timed_report
+# Beside this file: B, the project copy and the timed report run (report_runs also puts this
+# checkout's src/ on sys.path).
+from report_runs import ROOT, project_copy, stack_import_seconds, timed_report
 
 # The pages the floor is drawn for: a town, a county, the smallest authority.
 DRAWN_FOR = ("Luton", "Kent", "Isles of Scilly")
